@@ -1,0 +1,33 @@
+# One target per habit. Every target sets up the virtual environment first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install run test test-postgres lint bench drills clean
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Slack when its credentials are set, the console chat otherwise.
+run: install
+	$(BIN)/secbot init
+	@if [ -n "$$SLACK_BOT_TOKEN$$SLACK_APP_TOKEN" ]; then $(BIN)/secbot serve; else $(BIN)/secbot chat; fi
+
+test: install
+	$(BIN)/pytest -n 2 -q
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/mypy bot jobs storage sec
+
+bench: install
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis secbot.db

@@ -1,0 +1,136 @@
+"""Answers about SEC Releases: one release's scope, all releases, and release membership."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sqlalchemy.orm import Session
+
+from bot.answers.lookup import find_modification
+from bot.answers.shared import stage_label
+from bot.views import (
+    Answer,
+    MembershipView,
+    ReleasesView,
+    ReleaseSummary,
+    ReleaseView,
+    ScopeRow,
+    message,
+    web_url,
+)
+from sec.lifecycle import ScopeState
+from sec.releases import parse_release_month, release_title
+from storage import queries
+from storage.models import Release, ScopeEntry
+
+if TYPE_CHECKING:
+    from bot.router import Context, Router
+
+
+def find_release(session: Session, text: str) -> Release | None:
+    """A release named by month ("Feb 2022", "feb22") or by its stored name."""
+    month = parse_release_month(text)
+    if month is not None:
+        found = queries.get_release_by_month(session, month=month)
+        if found is not None:
+            return found
+    return queries.get_release_by_name(session, name=text) if text.strip() else None
+
+
+def _unknown_release(session: Session, text: str) -> Answer:
+    known = [r.name for r in queries.list_releases(session)]
+    return message(
+        f"I don't know a SEC Release called “{text}”." if text else "Which release?",
+        *(f"release {name}" for name in known[-4:]),
+        kind="not_found" if text else "usage",
+    )
+
+
+def _row(entry: ScopeEntry) -> ScopeRow:
+    mod = entry.modification
+    return ScopeRow(
+        ref=mod.ref,
+        title=mod.title,
+        state=entry.state,
+        stage_label=stage_label(mod.stage),
+        note=entry.note,
+        added=entry.added,
+        url=web_url(mod.slug),
+    )
+
+
+def release(session: Session, args: str, ctx: Context) -> Answer:
+    """A release's go-live date, its scope with each modification's state, and scope changes."""
+    found = find_release(session, args)
+    if found is None:
+        return _unknown_release(session, args.strip())
+    entries = queries.list_scope_as_of(session, release=found, as_of=ctx.as_of)
+    view = ReleaseView(
+        title=release_title(found.name),
+        go_live=found.go_live,
+        baselining=found.baselining,
+        in_scope=[_row(e) for e in entries if e.state != ScopeState.REMOVED],
+        removed=[_row(e) for e in entries if e.state == ScopeState.REMOVED],
+        as_of=ctx.as_of,
+    )
+    return Answer("release", view, meta={"release": found.name})
+
+
+def releases(session: Session, args: str, ctx: Context) -> Answer:
+    """Every SEC Release with its go-live date and the size of its scope."""
+    rows = [
+        ReleaseSummary(
+            title=release_title(r.name),
+            go_live=r.go_live,
+            in_scope=sum(1 for e in r.scope if e.state != ScopeState.REMOVED),
+            past=r.go_live is not None and r.go_live < ctx.as_of,
+        )
+        for r in queries.list_releases(session)
+    ]
+    if not rows:
+        return message("I have no SEC Releases on record yet.", kind="not_found")
+    return Answer("releases", ReleasesView(releases=rows))
+
+
+def in_release(session: Session, args: str, ctx: Context) -> Answer:
+    """Is a modification in a release? args: "<ref> <release name>"."""
+    ref_text, _, release_text = args.partition(" ")
+    found_mod = find_modification(session, ref_text, command="status")
+    if found_mod.modification is None:
+        assert found_mod.failure is not None
+        return found_mod.failure
+    found = find_release(session, release_text)
+    if found is None:
+        return _unknown_release(session, release_text.strip())
+    mod = found_mod.modification
+    entry = next(
+        (e for e in queries.list_scope_as_of(session, release=found, as_of=ctx.as_of)
+         if e.modification_id == mod.id),
+        None,
+    )  # fmt: skip
+    view = MembershipView(
+        ref=mod.ref,
+        title=mod.title,
+        release_title=release_title(found.name),
+        go_live=found.go_live,
+        state=entry.state if entry else None,
+        added=entry.added if entry else False,
+        note=entry.note if entry else None,
+    )
+    return Answer("membership", view, meta={"ref": mod.ref, "release": found.name})
+
+
+def register(router: Router) -> None:
+    router.register(
+        "release",
+        release,
+        usage="release <name or month year>",
+        description="a SEC Release's date and scope",
+    )
+    router.register("releases", releases, usage="releases", description="all SEC Releases")
+    router.register(
+        "in-release",
+        in_release,
+        usage="in-release <ref> <release>",
+        description="is a modification in a release?",
+    )

@@ -1,0 +1,97 @@
+"""Turn what people type into a command: `status MP159`, or "where is mp 7 at?".
+
+Explicit commands start with a command word. Anything else is read as a question: references,
+release months and keywords found with our own parsers decide which answer fits.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sec.references import find_refs, parse_ref
+from sec.releases import parse_release_month
+
+# Words that start a command even when spelled a little differently.
+ALIASES = {
+    "stat": "status",
+    "where": "status",
+    "hist": "history",
+    "timeline": "history",
+    "rel": "release",
+    "find": "search",
+    "meeting": "meetings",
+    "deadline": "deadlines",
+    "decisions": "pending",
+    "sub": "subscribe",
+    "unsub": "unsubscribe",
+    "?": "help",
+}
+
+_STOPWORDS = frozenset(
+    """a about an and any anything are at be by can current currently do does for from give
+    has have how i in info is it latest me mod modification modifications news of on or please
+    proposal s show status tell the there this to us what whats where which with you sec""".split()
+)
+_WORD = re.compile(r"[a-z0-9][a-z0-9\-]*", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    args: str = ""
+    public: bool = False
+
+
+def _strip_public(text: str) -> tuple[str, bool]:
+    """A trailing "public" asks for the answer to be posted to the channel."""
+    words = text.split()
+    if words and words[-1].lower() == "public":
+        return " ".join(words[:-1]), True
+    return text, False
+
+
+def parse_command(text: str, *, known: set[str]) -> Command:
+    """The command a line of chat asks for; questions are mapped to the command that answers."""
+    cleaned = " ".join(text.replace("\u00a0", " ").split())
+    cleaned = re.sub(r"^/?sec\b\s*", "", cleaned, flags=re.IGNORECASE)
+    cleaned, public = _strip_public(cleaned)
+    if not cleaned:
+        return Command("help", "", public)
+    first, _, rest = cleaned.partition(" ")
+    word = ALIASES.get(first.lower(), first.lower())
+    if word in known:
+        return Command(word, rest.strip(), public)
+    return _from_question(cleaned, public)
+
+
+def _from_question(text: str, public: bool) -> Command:
+    lower = text.lower()
+    refs = [found.ref.canonical for found in find_refs(text)]
+    if not refs and (bare := parse_ref(text)) is not None:
+        refs = [bare.canonical]
+    month = parse_release_month(text)
+    if refs and month and ("release" in lower or re.search(r"\bin\b", lower)):
+        return Command("in-release", f"{refs[0]} {month.name}", public)
+    if refs and re.search(r"\b(history|timeline|happened|progress so far)\b", lower):
+        return Command("history", refs[0], public)
+    if refs:
+        return Command("status", refs[0], public)
+    if month and "release" in lower:
+        return Command("release", month.name, public)
+    if re.search(r"\breleases\b", lower):
+        return Command("releases", "", public)
+    for keyword, name in (
+        (r"\bmeetings?\b|\bworking group\b|\bpanel\b", "meetings"),
+        (r"\bdeadlines?\b|\bdue\b", "deadlines"),
+        (r"\bpending\b|\bwaiting\b|\bawaiting\b|\bdecisions?\b", "pending"),
+        (r"^(help|hi|hello|hey)\b", "help"),
+    ):
+        if re.search(keyword, lower):
+            return Command(name, "", public)
+    return Command("search", " ".join(keywords(text)), public)
+
+
+def keywords(text: str) -> list[str]:
+    """The words of a question worth searching for."""
+    return [w for w in (m.group(0).lower() for m in _WORD.finditer(text)) if w not in _STOPWORDS]

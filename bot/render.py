@@ -1,0 +1,19 @@
+"""Render answers for a surface. The text rendering serves the console, `secbot ask` and fallbacks."""
+
+from __future__ import annotations
+
+from bot.templating import TEMPLATES, render
+from bot.views import Answer
+
+
+def template_kind(answer: Answer, surface: str) -> str:
+    """The template for an answer: its own kind, or the generic message template."""
+    suffix = "txt.j2" if surface == "text" else "json.j2"
+    if (TEMPLATES / surface / f"{answer.kind}.{suffix}").exists():
+        return answer.kind
+    return "message"
+
+
+def render_text(answer: Answer) -> str:
+    """Plain text for the console and the command line."""
+    return render("text", template_kind(answer, "text"), m=answer.model)

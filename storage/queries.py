@@ -1,0 +1,200 @@
+"""Query functions over the store: keyword-only arguments, one job each, SQLAlchemy 2 style."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from sec.references import Ref
+from sec.releases import ReleaseMonth
+from sec.vague_dates import Precision, VagueDate
+from storage.models import Decision, Milestone, Modification, Release, ScopeEntry, StatusEntry
+
+
+def get_modification(session: Session, *, ref: Ref) -> Modification | None:
+    """The modification with this number and letter, whatever prefix was typed."""
+    stmt = select(Modification).where(
+        Modification.number == ref.number, Modification.letter == ref.letter
+    )
+    return session.scalar(stmt)
+
+
+def get_modification_by_slug(session: Session, *, slug: str) -> Modification | None:
+    """The modification whose web page has this slug."""
+    return session.scalar(select(Modification).where(Modification.slug == slug.strip("/")))
+
+
+def list_nearby_refs(session: Session, *, number: int, limit: int = 3) -> list[Modification]:
+    """Modifications whose numbers are closest to a number that is not in the store."""
+    stmt = (
+        select(Modification)
+        .order_by(func.abs(Modification.number - number), Modification.number)
+        .limit(limit)
+    )
+    return list(session.scalars(stmt))
+
+
+def list_alternatives(session: Session, *, number: int) -> list[Modification]:
+    """All modifications with this number: the original and its lettered alternatives."""
+    stmt = select(Modification).where(Modification.number == number).order_by(Modification.letter)
+    return list(session.scalars(stmt))
+
+
+def get_status_as_of(
+    session: Session, *, modification: Modification, as_of: date
+) -> StatusEntry | None:
+    """The latest status entry recorded on or before the day."""
+    stmt = (
+        select(StatusEntry)
+        .where(StatusEntry.modification_id == modification.id, StatusEntry.as_of <= as_of)
+        .order_by(StatusEntry.as_of.desc(), StatusEntry.id.desc())
+        .limit(1)
+    )
+    return session.scalar(stmt)
+
+
+def list_history(session: Session, *, modification: Modification, as_of: date) -> list[StatusEntry]:
+    """Status entries known on the day, oldest first, with their documents loaded."""
+    stmt = (
+        select(StatusEntry)
+        .options(selectinload(StatusEntry.document))
+        .where(StatusEntry.modification_id == modification.id, StatusEntry.as_of <= as_of)
+        .order_by(StatusEntry.as_of, StatusEntry.id)
+    )
+    return list(session.scalars(stmt))
+
+
+def list_upcoming_milestones(
+    session: Session, *, modification: Modification, as_of: date, limit: int = 5
+) -> list[Milestone]:
+    """Milestones known on the day whose window has not yet closed, soonest first."""
+    stmt = (
+        select(Milestone)
+        .where(
+            Milestone.modification_id == modification.id,
+            Milestone.superseded.is_(False),
+            or_(Milestone.as_of.is_(None), Milestone.as_of <= as_of),
+            Milestone.start >= _month_start(as_of),
+        )
+        .order_by(Milestone.start, Milestone.id)
+    )
+    return [m for m in session.scalars(stmt) if _window_end(m) >= as_of][:limit]
+
+
+def list_open_decisions(
+    session: Session, *, as_of: date, modification: Modification | None = None
+) -> list[Decision]:
+    """Decisions raised on or before the day and not resolved by then, oldest first."""
+    stmt = (
+        select(Decision)
+        .options(selectinload(Decision.modification))
+        .where(
+            Decision.since <= as_of,
+            or_(Decision.resolved_on.is_(None), Decision.resolved_on > as_of),
+        )
+        .order_by(Decision.since, Decision.id)
+    )
+    if modification is not None:
+        stmt = stmt.where(Decision.modification_id == modification.id)
+    return list(session.scalars(stmt))
+
+
+def get_release_by_month(session: Session, *, month: ReleaseMonth) -> Release | None:
+    """The release going live in that month, or named after it."""
+    first = date(month.year, month.month, 1)
+    following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    stmt = _release_with_scope().where(
+        or_(
+            Release.name == month.name,
+            and_(Release.go_live >= first, Release.go_live < following),
+        )
+    )
+    return session.scalars(stmt).first()
+
+
+def get_release_by_name(session: Session, *, name: str) -> Release | None:
+    """A release by its stored name, ignoring case and a trailing "SEC Release"."""
+    key = re.sub(r"\s*sec\s+release\s*$", "", name.strip(), flags=re.IGNORECASE).lower()
+    return session.scalars(_release_with_scope().where(func.lower(Release.name) == key)).first()
+
+
+def list_releases(session: Session) -> list[Release]:
+    """Every release, by go-live date (undated last)."""
+    stmt = select(Release).order_by(Release.go_live.is_(None), Release.go_live, Release.name)
+    return list(session.scalars(stmt))
+
+
+def list_scope_as_of(session: Session, *, release: Release, as_of: date) -> list[ScopeEntry]:
+    """The release's scope entries known on the day, in reference order."""
+    stmt = (
+        select(ScopeEntry)
+        .options(selectinload(ScopeEntry.modification))
+        .join(ScopeEntry.modification)
+        .where(
+            ScopeEntry.release_id == release.id,
+            or_(ScopeEntry.as_of.is_(None), ScopeEntry.as_of <= as_of),
+        )
+        .order_by(Modification.number, Modification.letter)
+    )
+    return list(session.scalars(stmt))
+
+
+def list_releases_for(session: Session, *, modification: Modification) -> list[ScopeEntry]:
+    """The releases a modification is (or was) in scope of."""
+    stmt = (
+        select(ScopeEntry)
+        .options(selectinload(ScopeEntry.release))
+        .join(ScopeEntry.release)
+        .where(ScopeEntry.modification_id == modification.id)
+        .order_by(Release.go_live)
+    )
+    return list(session.scalars(stmt))
+
+
+def search_modifications(
+    session: Session, *, words: Sequence[str], limit: int = 10
+) -> list[tuple[Modification, int]]:
+    """Modifications whose title or status mention the words, best matches first."""
+    terms = [w.lower() for w in words if len(w) >= 2]
+    if not terms:
+        return []
+    status_key = func.lower(func.coalesce(Modification.status, ""))
+    matches = [
+        or_(Modification.title_key.contains(term, autoescape=True),
+            status_key.contains(term, autoescape=True))
+        for term in terms
+    ]  # fmt: skip
+    candidates = session.scalars(select(Modification).where(or_(*matches)).limit(500))
+    scored = [(mod, _score(mod, terms)) for mod in candidates]
+    scored.sort(key=lambda pair: (-pair[1], pair[0].number, pair[0].letter))
+    return scored[:limit]
+
+
+def _score(mod: Modification, terms: Sequence[str]) -> int:
+    """Title hits count three times a status hit; whole-word hits count double."""
+    title, status = mod.title_key, (mod.status or "").lower()
+    score = 0
+    for term in terms:
+        word = re.compile(rf"\b{re.escape(term)}\b")
+        score += 6 if word.search(title) else 3 if term in title else 0
+        score += 2 if word.search(status) else 1 if term in status else 0
+    return score
+
+
+def _release_with_scope() -> Select[tuple[Release]]:
+    return select(Release).options(
+        selectinload(Release.scope).selectinload(ScopeEntry.modification)
+    )
+
+
+def _month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def _window_end(milestone: Milestone) -> date:
+    """The last day a milestone's precision allows."""
+    return VagueDate(milestone.start, Precision(milestone.precision)).end

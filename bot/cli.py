@@ -73,8 +73,12 @@ def ask(
     """Answer one chat command as plain text (exit 0 answered, 1 not found or user error)."""
     day = parse_day(as_of) or today()
     svc = services()
-    answer = svc.router.answer(" ".join(text), Context(as_of=day, user="console", is_direct=True,
-                                                       is_admin="console" in svc.settings.admins))
+    answer = svc.router.answer(
+        " ".join(text),
+        Context(
+            as_of=day, user="console", is_direct=True, is_admin="console" in svc.settings.admins
+        ),
+    )
     typer.echo(render_text(answer))
     raise typer.Exit(EXIT_ANSWERED if answer.ok else EXIT_NOT_FOUND)
 

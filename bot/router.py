@@ -64,9 +64,7 @@ class Router:
     def dispatch(self, command: Command, ctx: Context) -> Answer:
         route = self.routes.get(command.name)
         if route is None:
-            return message(
-                f"I don't know the command “{command.name}”.", "help", "status MP159"
-            )
+            return message(f"I don't know the command “{command.name}”.", "help", "status MP159")
         if route.admin and not ctx.is_admin:
             return message(
                 "Sorry, only secbot administrators can do that. Ask a SECAS analyst.",

@@ -83,7 +83,7 @@ def _number_from(digits: str, prefix: str | None) -> int | None:
     if not cleaned.isdigit():
         return None
     number = int(cleaned)
-    is_secmp = bool(prefix) and prefix.upper().replace(" ", "").startswith("SECMP")
+    is_secmp = prefix is not None and prefix.upper().replace(" ", "").startswith("SECMP")
     if is_secmp and len(cleaned) > 4 and number > _EARLY_SERIES_MAX:
         # "SECMP00492": four digits of reference, then a footnote marker.
         number = int(cleaned[:4])

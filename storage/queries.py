@@ -185,7 +185,7 @@ def _score(mod: Modification, terms: Sequence[str]) -> int:
     return score
 
 
-def _release_with_scope() -> Select[tuple[Release]]:
+def _release_with_scope() -> Select[Release]:
     return select(Release).options(
         selectinload(Release.scope).selectinload(ScopeEntry.modification)
     )

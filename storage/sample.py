@@ -180,6 +180,8 @@ def _attach_decisions(
     mod: Modification, items: list[dict[str, Any]], documents: Mapping[str, Document]
 ) -> None:
     for item in items:
+        if item.get("resolved") and not item.get("resolved_on"):
+            raise ValueError(f"sample data: a resolved decision on {mod.ref} needs resolved_on")
         due_start, due_precision = (
             parse_dated(item["due"], item.get("due_precision")) if item.get("due") else (None, None)
         )
@@ -211,7 +213,9 @@ def _load_scopes(
             ref = parse_ref(str(scope["ref"]))
             mod = mods.get(ref.canonical) if ref else None
             if mod is None:
-                raise ValueError(f"sample data: release {release.name} names unknown {scope['ref']}")
+                raise ValueError(
+                    f"sample data: release {release.name} names unknown {scope['ref']}"
+                )
             release.scope.append(
                 ScopeEntry(
                     modification=mod,
@@ -224,4 +228,3 @@ def _load_scopes(
             )
         if release.as_of is None and document is not None:
             release.as_of = document.doc_date
-

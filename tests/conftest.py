@@ -87,7 +87,6 @@ def engine(backend: str, tmp_path: Path) -> Iterator[Engine]:
     """An empty store with the schema created from the models."""
     engine, schema = make_test_engine(backend, tmp_path)
     Base.metadata.create_all(engine)
-    engine.info["schema"] = schema
     yield engine
     drop_test_engine(engine, schema)
 

@@ -46,6 +46,12 @@ def _unknown_reference(session: Session, canonical: str, number: int, command: s
             kind="not_found",
         )
     nearby = queries.list_nearby_refs(session, number=number)
+    if not nearby:
+        return message(
+            f"I don't know {canonical}: my store is empty. An administrator can load the sample "
+            "data with `secbot init` or ingest papers with `secbot ingest`.",
+            kind="not_found",
+        )
     return message(
         f"I don't know {canonical}. It may be newer than my data, or mistyped.",
         *(f"{command} {m.ref} ({m.title})" for m in nearby),
@@ -68,4 +74,3 @@ def _not_a_reference(session: Session, text: str, command: str) -> Answer:
         "search firmware",
         kind="not_found",
     )
-

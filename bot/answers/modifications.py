@@ -78,7 +78,9 @@ def _release_link(session: Session, mod: Modification) -> ReleaseLink | None:
     if entries:
         entry = entries[0]
         state = "partly in scope" if entry.state == ScopeState.PARTIAL else "in scope"
-        return ReleaseLink(release_title(entry.release.name), entry.release.go_live, state, entry.note)
+        return ReleaseLink(
+            release_title(entry.release.name), entry.release.go_live, state, entry.note
+        )
     if mod.target_release is not None:
         release = mod.target_release
         return ReleaseLink(release_title(release.name), release.go_live, "targeted", None)

@@ -11,8 +11,8 @@ from bot.answers.shared import stage_label
 from bot.views import (
     Answer,
     MembershipView,
-    ReleasesView,
     ReleaseSummary,
+    ReleasesView,
     ReleaseView,
     ScopeRow,
     message,

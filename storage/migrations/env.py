@@ -16,7 +16,7 @@ config = context.config
 def _engine() -> Engine:
     engine = config.attributes.get("engine")
     if engine is not None:
-        return engine  # type: ignore[no-any-return]
+        return engine  # type: ignore[no-any-return,unused-ignore]
     return make_engine(os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL))
 
 

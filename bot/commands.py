@@ -15,7 +15,6 @@ from sec.releases import parse_release_month
 # Words that start a command even when spelled a little differently.
 ALIASES = {
     "stat": "status",
-    "where": "status",
     "hist": "history",
     "timeline": "history",
     "rel": "release",

@@ -1,4 +1,4 @@
-"""Render answers for a surface. The text rendering serves the console, `secbot ask` and fallbacks."""
+"""Render answers for a surface; text serves the console, `secbot ask` and fallbacks."""
 
 from __future__ import annotations
 

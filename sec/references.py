@@ -49,7 +49,7 @@ _WHOLE = re.compile(
 
 @dataclass(frozen=True, order=True)
 class Ref:
-    """A modification reference: its number, alternative letter, and the series it was written in."""
+    """A modification reference: number, alternative letter, and the series it was written in."""
 
     number: int
     letter: str = ""

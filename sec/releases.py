@@ -62,7 +62,7 @@ def _year(text: str) -> int:
 
 
 def parse_release_month(text: str) -> ReleaseMonth | None:
-    """The release month named in text, or None ("Feb 2022", "feb22", "November 2022 SEC Release")."""
+    """The release month named in text ("Feb 2022", "feb22", "2022-02"), or None."""
     match = _NAMED.search(text)
     if match:
         return ReleaseMonth(_year(match.group("year")), MONTHS[match.group("month").lower()])

@@ -1,4 +1,4 @@
-"""Engines, sessions and schema upgrades. SQLite is the embedded default; PostgreSQL in production."""
+"""Engines, sessions and schema upgrades: SQLite embedded by default, PostgreSQL in production."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The SQL store: SQLAlchemy 2 typed models for modifications, releases, milestones and decisions."""
+"""The SQL store: typed SQLAlchemy 2 models of modifications, releases, milestones, decisions."""
 
 from __future__ import annotations
 

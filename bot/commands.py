@@ -132,15 +132,41 @@ def _from_question(text: str, public: bool) -> Command:
         return Command("release", month.name, public)
     if re.search(r"\breleases\b", lower):
         return Command("releases", "", public)
-    for keyword, name in (
-        (r"\bmeetings?\b|\bworking group\b|\bpanel\b", "meetings"),
-        (r"\bdeadlines?\b|\bdue\b", "deadlines"),
-        (r"\bpending\b|\bwaiting\b|\bawaiting\b|\bdecisions?\b", "pending"),
-        (r"^(help|hi|hello|hey)\b", "help"),
-    ):
-        if re.search(keyword, lower):
-            return Command(name, "", public)
+    if re.search(r"\bmeetings?\b|\bworking group\b|\bpanel\b|\bchange board\b", lower):
+        return Command("meetings", _meeting_args(lower), public)
+    if re.search(r"\bdeadlines?\b|\bdue\b", lower):
+        return Command("deadlines", _period_args(lower), public)
+    if re.search(r"\bpending\b|\bwaiting\b|\bawaiting\b|\bdecisions?\b", lower):
+        return Command("pending", "", public)
+    if re.search(r"^(help|hi|hello|hey)\b", lower):
+        return Command("help", "", public)
     return Command("search", " ".join(keywords(text)), public)
+
+
+_MEETING_KINDS = re.compile(r"\b(working group|panel|change board|csc|change sub-committee)\b")
+_PERIOD = re.compile(
+    r"\b(?:this|next|last) (?:week|month)\b|\bnext \d+ (?:days|weeks)\b|\btoday\b|\btomorrow\b"
+)
+
+
+def _meeting_args(lower: str) -> str:
+    """The parts of a meetings question the meetings answer understands: kind, next, month."""
+    parts = [m.group(0) for m in _MEETING_KINDS.finditer(lower)]
+    month = parse_release_month(lower)
+    if month is not None:
+        parts.append(month.name)
+    elif re.search(r"\bnext\b", lower):
+        parts.append("next")
+    return " ".join(parts)
+
+
+def _period_args(lower: str) -> str:
+    """The period a deadlines question names ("this month", "April 2019"), or nothing."""
+    month = parse_release_month(lower)
+    if month is not None:
+        return month.name
+    found = _PERIOD.search(lower)
+    return found.group(0) if found else ""
 
 
 def keywords(text: str) -> list[str]:

@@ -2,7 +2,9 @@
 
 Each series is a rule ("first Wednesday of the month"). A rule date that is not a Working Day
 moves to the same weekday a week later (New Year's Day 2020 pushes the January Working Group to
-8 January). Agenda and papers deadlines are counted back in Working Days from the meeting
+8 January), except for the last-of-month series (Change Board, CSC), which move a week earlier so
+the meeting stays in its month (Christmas Day 2019 brings the December Change Board to 18
+December). Agenda and papers deadlines are counted back in Working Days from the meeting
 (Working Group: agenda 10 and papers 5 Working Days before). An explicit date always wins over
 the rule: an administrator can move, cancel or add a single meeting, and a paper can name the day.
 A rule meeting is known by the month of the occurrence it belongs to, so moving it keeps its uid.
@@ -103,11 +105,17 @@ DEFAULT_RULES: dict[MeetingKind, MeetingRule] = {
     MeetingKind.PANEL: MeetingRule(
         MeetingKind.PANEL, weekday=4, ordinal=3, starts=_SEC_START, papers_wd=5
     ),
+    # A last-of-month meeting moved a week later would leave its month (and its occurrence).
     MeetingKind.CHANGE_BOARD: MeetingRule(
-        MeetingKind.CHANGE_BOARD, weekday=2, ordinal=-1, starts=_SEC_START, papers_wd=5
+        MeetingKind.CHANGE_BOARD,
+        weekday=2,
+        ordinal=-1,
+        starts=_SEC_START,
+        papers_wd=5,
+        shift_days=-7,
     ),
     MeetingKind.CSC: MeetingRule(
-        MeetingKind.CSC, weekday=1, ordinal=-1, starts=_SEC_START, papers_wd=5
+        MeetingKind.CSC, weekday=1, ordinal=-1, starts=_SEC_START, papers_wd=5, shift_days=-7
     ),
 }
 

@@ -252,3 +252,7 @@ class MeetingChange(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     added_by: Mapped[str | None] = mapped_column(String(100))
     added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+from storage import teams_models  # noqa: E402,F401
+from storage import delivery_models  # noqa: E402,F401

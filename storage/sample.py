@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from sec.references import parse_ref
 from sec.timefmt import now
+from storage.calendar_store import load_sample_meetings
 from storage.models import (
     Decision,
     Document,
@@ -69,6 +70,7 @@ def load_sample(session: Session, path: Path = SAMPLE_FILE) -> LoadResult:
     releases = _load_releases(session, data.get("releases", []))
     mods = _load_modifications(session, data.get("modifications", []), documents, releases)
     _load_scopes(session, data.get("releases", []), releases, mods, documents)
+    load_sample_meetings(session)
     session.flush()
     return LoadResult(loaded=True, modifications=len(mods), releases=len(releases))
 

@@ -1,15 +1,129 @@
-"""`secbot worker`: the scheduler process."""
+"""`secbot worker`, `secbot reminders` and `secbot deliveries`: the notifier from the shell."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Mapping
+from datetime import date, datetime, time, timedelta
+from typing import Annotated
+
 import typer
 
+from bot.services import Services, build_services
+from bot.templating import render
+from jobs.plan import load_snapshot
+from jobs.worker import EXIT_LOCK_LOST, WorkerConfig, run_forever, run_once
+from sec.reminders import DEFAULT_POLICY, reminders_between
+from sec.timefmt import LONDON, today, uk_datetime
+from storage.db import transaction
+from storage.outbox import list_deliveries, requeue_delivery
 
-def worker() -> None:
-    """The scheduler process (reminders)."""
-    typer.echo("secbot worker: the scheduler is not built yet (notifier issue).", err=True)
-    raise typer.Exit(2)
+log = logging.getLogger(__name__)
+
+
+def parse_moment(text: str) -> datetime:
+    """An ISO date-time; without an offset it is London time (2019-03-18T09:00)."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(f"{text!r} is not an ISO time (try 2019-03-18T09:00)") from None
+    return moment.replace(tzinfo=LONDON) if moment.tzinfo is None else moment.astimezone(LONDON)
+
+
+def _day(text: str | None, option: str) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(
+            f"{text!r} is not a day (try 2019-03-18)", param_hint=option
+        ) from None
+
+
+def worker_config(svc: Services) -> WorkerConfig:
+    settings = svc.settings
+    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+    return WorkerConfig(engine=svc.engine, render=render, slack_token=token,
+                        slack_base_url=settings.slack_api_base_url, tz=settings.tz)  # fmt: skip
+
+
+def worker(
+    once: Annotated[bool, typer.Option("--once", help="run every job's due work once")] = False,
+    at: Annotated[
+        str | None, typer.Option("--at", help="with --once: as if the clock read this (ISO)")
+    ] = None,
+) -> None:
+    """The scheduler process (reminders, digest, housekeeping); a second one stands by."""
+    if at is not None and not once:
+        raise typer.BadParameter("--at only goes with --once", param_hint="--at")
+    config = worker_config(build_services())
+    if not once:
+        raise typer.Exit(run_forever(config))
+    moment = parse_moment(at) if at else datetime.now(config.tz)
+    results = run_once(config, moment)
+    if results is None:
+        typer.echo("Another worker holds the worker lock; nothing run.", err=True)
+        raise typer.Exit(EXIT_LOCK_LOST)
+    for job_id, counts in results.items():
+        shown = "failed (see the log)" if counts is None else _counts(counts)
+        typer.echo(f"{job_id} at {uk_datetime(moment)}: {shown}")
+    if any(counts is None for counts in results.values()):
+        raise typer.Exit(1)
+
+
+def _counts(counts: Mapping[str, int]) -> str:
+    return ", ".join(f"{name} {value}" for name, value in counts.items()) or "nothing to do"
+
+
+def reminders(
+    start: Annotated[str | None, typer.Option("--from", help="first day (YYYY-MM-DD)")] = None,
+    end: Annotated[str | None, typer.Option("--to", help="last day (YYYY-MM-DD)")] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="milestones known on this day (default: --to)")
+    ] = None,
+) -> None:
+    """The planned reminders due in a window, one a line (nothing is sent)."""
+    first = _day(start, "--from") or today()
+    last = _day(end, "--to") or first + timedelta(days=30)
+    known = _day(as_of, "--as-of") or last
+    horizon = timedelta(days=DEFAULT_POLICY.horizon_days())
+    svc = build_services()
+    with transaction(svc.sessions) as session:
+        snapshot, calendar = load_snapshot(session, start=first, end=last + horizon, as_of=known)
+    window = (datetime.combine(first, time.min, LONDON), datetime.combine(last, time.max, LONDON))
+    planned = reminders_between(snapshot, calendar, *window)
+    for reminder in planned:
+        headline = render("text", "reminder", r=reminder.context).splitlines()[0]
+        typer.echo(f"{uk_datetime(reminder.due_at)}  {reminder.key}  {headline}")
+    typer.echo(f"{len(planned)} reminders from {first.isoformat()} to {last.isoformat()}.")
+
+
+def deliveries(
+    state: Annotated[
+        str | None, typer.Option("--state", help="pending|sending|sent|late_sent|skipped|dead")
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", help="at most this many rows")] = 50,
+    requeue: Annotated[
+        int | None, typer.Option("--requeue", help="send a dead delivery (by id) once more")
+    ] = None,
+) -> None:
+    """The delivery outbox, newest first; dead letters with --state dead."""
+    svc = build_services()
+    with transaction(svc.sessions) as session:
+        if requeue is not None:
+            done = requeue_delivery(session, delivery_id=requeue)
+            typer.echo(f"Delivery {requeue} {'requeued' if done else 'is not dead; unchanged'}.")
+            raise typer.Exit(0 if done else 1)
+        rows = list_deliveries(session, state=state, limit=limit)
+    for row in rows:
+        error = f"  ({row.last_error})" if row.last_error else ""
+        typer.echo(f"{row.id:>6}  {row.state:<9}  {uk_datetime(row.due_at)}  {row.surface}:"
+                   f"{row.recipient}  {row.reminder_key}  tries {row.attempts}{error}")  # fmt: skip
+    typer.echo(f"{len(rows)} deliveries{f' in state {state}' if state else ''}.")
 
 
 def register(app: typer.Typer) -> None:
     app.command()(worker)
+    app.command()(reminders)
+    app.command()(deliveries)

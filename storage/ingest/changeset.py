@@ -152,7 +152,9 @@ class Release:
             in_scope=tuple(data.get("in_scope", ())),
             removed=tuple(data.get("removed", ())),
             added=tuple(data.get("added", ())),
-            partial=tuple(PartialScope(p["ref"], p.get("note", "")) for p in data.get("partial", ())),
+            partial=tuple(
+                PartialScope(p["ref"], p.get("note", "")) for p in data.get("partial", ())
+            ),
             baselining=tuple(ReleaseNote.from_json(n) for n in data.get("baselining", ())),
             candidates=tuple(data.get("candidates", ())),
         )

@@ -29,7 +29,8 @@ _SUFFIX_KINDS = {".pdf": "pdf", ".docx": "docx", ".html": "html", ".htm": "html"
 _SEC_TERMS = re.compile(
     r"Smart Energy Code|\bSECAS\b|\bSEC (?:Panel|Release|Modification|Section|Part(?:y|ies))\b"
     r"|Modification (?:Proposal|Report|Process|Register)|Change (?:Board|Sub-Committee)"
-    r"|\bDCC\b|Data Communications Company|Working Group|smart met(?:er|ering)|\bTABASC\b",
+    r"|\bDCC\b|Data Communications Company|Working Group|smart met(?:er|ering)|\bTABASC\b"
+    r"|\bthe (?:SEC )?Panel\b|\bProposer\b",
     re.IGNORECASE,
 )
 # OCR'd papers mark a new page with a line that starts with exactly one space.
@@ -160,9 +161,13 @@ def _check_sec_content(text: str, name: str) -> None:
     refs = {found.ref.key for found in find_refs(text)}
     if (refs and terms) or len(terms) >= 2 or len(refs) >= 2:
         return
+    what = (
+        "it uses none of the Smart Energy Code's terms"
+        if refs
+        else "it names no modification (such as MP159 or SECMP0007) and hardly any SEC terms"
+    )
     raise UnreadableDocument(
-        f"{name} does not look like a SEC paper: it names no modification (such as MP159 or "
-        "SECMP0007) and hardly any Smart Energy Code terms"
+        f"{name} does not look like a SEC paper: {what}; check that this is the right file"
     )
 
 
@@ -220,7 +225,7 @@ def _read_pdf(path: Path, data: bytes) -> _Raw:
         _unlock(reader, path)
         pages = [page.extract_text() or "" for page in reader.pages]
         links = [uri for page in reader.pages for uri in _pdf_links(page)]
-        title = (reader.metadata or {}).get("/Title") if reader.metadata else None
+        title = reader.metadata.get("/Title") if reader.metadata else None
     except UnreadableDocument:
         raise
     except Exception as exc:  # pypdf raises many types on damaged input

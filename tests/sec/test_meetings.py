@@ -222,3 +222,41 @@ def test_labels():
         "Change Board",
         "Change Sub-Committee",
     ]
+
+
+CB, CSC = MeetingKind.CHANGE_BOARD, MeetingKind.CSC
+LAST_OF_MONTH_CASES = [
+    (CB, 2019, 12, date(2019, 12, 18)),  # Christmas Day 2019 is the last Wednesday
+    (CSC, 2021, 12, date(2021, 12, 21)),  # 28 December 2021 is the Boxing Day substitute
+    (CSC, 2023, 12, date(2023, 12, 19)),  # Boxing Day 2023 is the last Tuesday
+    (CB, 2022, 12, date(2022, 12, 28)),  # a Working Day: no shift
+]
+
+
+@pytest.mark.parametrize(("kind", "year", "month", "expected"), LAST_OF_MONTH_CASES)
+def test_last_of_month_series_move_a_week_earlier(kind, year, month, expected):
+    meeting = meeting_in_month(kind, year, month, calendar=CAL)
+    assert meeting is not None and meeting.day == expected
+    assert meeting.uid == f"{kind.uid_prefix}-{year}-{month:02d}@secbot"
+
+
+def test_last_of_month_rules_shift_earlier_and_the_others_later():
+    assert DEFAULT_RULES[CB].shift_days == DEFAULT_RULES[CSC].shift_days == -7
+    assert DEFAULT_RULES[WG].shift_days == DEFAULT_RULES[MeetingKind.PANEL].shift_days == 7
+
+
+@pytest.mark.parametrize("kind", [CB, CSC])
+def test_last_of_month_meetings_stay_in_their_month(kind):
+    for year in range(2017, 2028):
+        for month in range(1, 13):
+            meeting = meeting_in_month(kind, year, month, calendar=CAL)
+            assert meeting is not None
+            assert (meeting.day.year, meeting.day.month) == (year, month)
+            assert CAL.is_working_day(meeting.day)
+            assert meeting.day.weekday() == DEFAULT_RULES[kind].weekday
+
+
+def test_a_closure_on_the_last_wednesday_moves_change_board_earlier():
+    closed = WorkingCalendar([date(2021, 9, 29)])
+    meeting = meeting_in_month(CB, 2021, 9, calendar=closed)
+    assert meeting is not None and meeting.day == date(2021, 9, 22)

@@ -1,0 +1,168 @@
+"""Answers as Block Kit: rendered from templates/slack/*.json.j2, fitted to Slack's limits, and
+checked by parsing them back through slack_sdk's Block Kit models.
+
+Templates escape every stored string for mrkdwn; the plain-text fallback (the notification text,
+which Slack also parses as mrkdwn) is escaped here.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from jinja2 import TemplateError
+from slack_sdk.errors import SlackObjectFormationError
+from slack_sdk.models.blocks import Block
+from slack_sdk.models.views import View
+
+from bot.escaping import escape_mrkdwn, truncate
+from bot.render import render_text, template_kind
+from bot.templating import render
+from bot.views import Answer
+
+log = logging.getLogger(__name__)
+
+MESSAGE_BLOCKS = 50
+VIEW_BLOCKS = 100  # App Home and modals
+SECTION_TEXT = 3000
+HEADER_TEXT = 150
+FIELD_TEXT = 2000
+FIELDS = 10
+CONTEXT_ELEMENTS = 10
+ACTION_ELEMENTS = 25
+BUTTON_TEXT = 75
+FALLBACK_TEXT = 3000
+MODAL_TITLE = 24
+PARTIAL_NOTE = "Only part of this answer fits in one Slack message; ask for less to see the rest."
+
+
+class BlockKitError(ValueError):
+    """A template produced blocks Slack would refuse."""
+
+
+def render_blocks(kind: str, *, max_blocks: int = MESSAGE_BLOCKS, **context: Any) -> list[dict]:
+    """Render a Slack template to blocks, fitted to the limits and validated."""
+    try:
+        blocks = json.loads(render("slack", kind, **context))
+    except ValueError as exc:
+        raise BlockKitError(f"template {kind} is not JSON: {exc}") from exc
+    if not isinstance(blocks, list):
+        raise BlockKitError(f"template {kind} must render a list of blocks")
+    return validate(fit(blocks, max_blocks))
+
+
+def answer_blocks(answer: Answer, *, max_blocks: int = MESSAGE_BLOCKS) -> list[dict]:
+    """The blocks for an answer: its kind's template, or the generic message template."""
+    kind = template_kind(answer, "slack")
+    return render_blocks(kind, max_blocks=max_blocks, m=answer.model, meta=answer.meta,
+                         ok=answer.ok)  # fmt: skip
+
+
+def fallback_text(answer: Answer) -> str:
+    """The plain-text version (notifications, old clients), escaped: Slack parses it as mrkdwn."""
+    return truncate(escape_mrkdwn(render_text(answer)), FALLBACK_TEXT)
+
+
+def message_payload(answer: Answer) -> dict[str, Any]:
+    """``text`` and ``blocks`` for chat.postMessage or a response_url.
+
+    If the blocks cannot be built the answer still goes out as escaped text in one section.
+    """
+    text = fallback_text(answer)
+    try:
+        blocks = answer_blocks(answer)
+    except (BlockKitError, TemplateError):
+        log.exception("could not build blocks for a %s answer; sending text", answer.kind)
+        blocks = [section(truncate(text, SECTION_TEXT))]
+    return {"text": text, "blocks": blocks}
+
+
+def section(mrkdwn: str) -> dict[str, Any]:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": mrkdwn}}
+
+
+def home_view(blocks: list[dict]) -> dict[str, Any]:
+    """An App Home view, validated."""
+    return _view({"type": "home", "blocks": blocks})
+
+
+def modal_view(answer: Answer, title: str = "secbot") -> dict[str, Any]:
+    """A modal showing an answer (for buttons pressed where there is no message to reply to)."""
+    blocks = answer_blocks(answer, max_blocks=VIEW_BLOCKS)
+    return _view({
+        "type": "modal",
+        "title": {"type": "plain_text", "text": truncate(title, MODAL_TITLE)},
+        "close": {"type": "plain_text", "text": "Close"},
+        "blocks": blocks,
+    })  # fmt: skip
+
+
+def _view(view: dict[str, Any]) -> dict[str, Any]:
+    try:
+        View(**view).to_dict()
+    except SlackObjectFormationError as exc:
+        raise BlockKitError(str(exc)) from exc
+    return view
+
+
+# -- limits -------------------------------------------------------------------------------
+
+
+def fit(blocks: list[dict], max_blocks: int = MESSAGE_BLOCKS) -> list[dict]:
+    """Cut texts and lists to Slack's limits; drop trailing blocks beyond the count, saying so."""
+    fitted = [_fit_block(block) for block in blocks]
+    if len(fitted) > max_blocks:
+        fitted = fitted[: max_blocks - 1] + [
+            {"type": "context", "elements": [{"type": "mrkdwn", "text": PARTIAL_NOTE}]}
+        ]
+    return fitted
+
+
+def _fit_text(obj: dict[str, Any], limit: int) -> dict[str, Any]:
+    if isinstance(obj.get("text"), str):
+        return {**obj, "text": truncate(obj["text"], limit)}
+    return obj
+
+
+def _fit_block(block: dict[str, Any]) -> dict[str, Any]:
+    kind = block.get("type")
+    fitted = dict(block)
+    if kind == "header" and isinstance(block.get("text"), dict):
+        fitted["text"] = _fit_text(block["text"], HEADER_TEXT)
+    elif kind == "section":
+        if isinstance(block.get("text"), dict):
+            fitted["text"] = _fit_text(block["text"], SECTION_TEXT)
+        if isinstance(block.get("fields"), list):
+            fitted["fields"] = [_fit_text(f, FIELD_TEXT) for f in block["fields"][:FIELDS]]
+        if isinstance(block.get("accessory"), dict):
+            fitted["accessory"] = _fit_element(block["accessory"])
+    elif kind == "context" and isinstance(block.get("elements"), list):
+        fitted["elements"] = [_fit_text(e, SECTION_TEXT) for e in block["elements"]]
+        fitted["elements"] = fitted["elements"][:CONTEXT_ELEMENTS]
+    elif kind == "actions" and isinstance(block.get("elements"), list):
+        fitted["elements"] = [_fit_element(e) for e in block["elements"][:ACTION_ELEMENTS]]
+    return fitted
+
+
+def _fit_element(element: dict[str, Any]) -> dict[str, Any]:
+    if element.get("type") == "button" and isinstance(element.get("text"), dict):
+        return {**element, "text": _fit_text(element["text"], BUTTON_TEXT)}
+    return element
+
+
+# -- validation ---------------------------------------------------------------------------
+
+
+def validate(blocks: list[dict]) -> list[dict]:
+    """Parse every block with slack_sdk's models and check it round-trips unchanged."""
+    for raw, block in zip(blocks, Block.parse_all(blocks), strict=True):
+        if block is None:
+            raise BlockKitError(f"unknown block type {raw.get('type')!r}")
+        try:
+            parsed = block.to_dict()
+        except SlackObjectFormationError as exc:
+            raise BlockKitError(f"{raw.get('type')} block: {exc}") from exc
+        if parsed != raw:
+            raise BlockKitError(f"{raw.get('type')} block does not round-trip: {raw}")
+    return blocks

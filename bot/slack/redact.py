@@ -1,0 +1,59 @@
+"""Keep Slack secrets out of logs: tokens, response URLs, and the configured secrets.
+
+A failing handler logs its traceback; an exception message or a logged payload can carry a bot
+token, a response_url (which lets anyone post to the channel for 30 minutes) or the legacy
+verification token. The filter rewrites each record before any handler formats it.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable
+
+REDACTED = "[redacted]"
+_PATTERNS = (
+    re.compile(r"xox[abposr]-[A-Za-z0-9-]+"),  # bot, user, app config and refresh tokens
+    re.compile(r"xapp-[A-Za-z0-9-]+"),  # app-level (Socket Mode) tokens
+    re.compile(r"https://hooks\.slack(?:-gov)?\.com/\S+"),  # response_url and webhooks
+    re.compile(r"(?<=[\"'&?\s])token=[^&\s\"']+"),  # legacy verification token in form bodies
+    re.compile(r"(?<=[\"'])token[\"']\s*:\s*[\"'][^\"']+[\"']"),  # ... and in JSON or reprs
+)
+
+
+def redact(text: str, secrets: Iterable[str] = ()) -> str:
+    """The text with every token-like value and every given secret replaced."""
+    for secret in secrets:
+        if secret and len(secret) >= 6:
+            text = text.replace(secret, REDACTED)
+    for pattern in _PATTERNS:
+        text = pattern.sub(REDACTED, text)
+    return text
+
+
+class RedactingFilter(logging.Filter):
+    """A logging filter that redacts the message and the formatted traceback of each record."""
+
+    def __init__(self, secrets: Iterable[str] = ()) -> None:
+        super().__init__()
+        self.secrets = tuple(s for s in secrets if s)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = redact(record.getMessage(), self.secrets)
+        record.args = None
+        if record.exc_info:
+            formatter = logging.Formatter()
+            record.exc_text = redact(formatter.formatException(record.exc_info), self.secrets)
+            record.exc_info = None
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info, self.secrets)
+        return True
+
+
+def install_redaction(secrets: Iterable[str] = (), logger: logging.Logger | None = None) -> None:
+    """Add the filter to every handler of a logger (the root by default); for entry points."""
+    target = logger or logging.getLogger()
+    redacting = RedactingFilter(secrets)
+    for handler in target.handlers:
+        if not any(isinstance(f, RedactingFilter) for f in handler.filters):
+            handler.addFilter(redacting)

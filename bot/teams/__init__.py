@@ -1,0 +1,1 @@
+"""The Microsoft Teams surface: messaging endpoint, Adaptive Cards, install events, manifest."""

@@ -1,0 +1,148 @@
+"""The web process: one ASGI app for Slack's requests, the health check and the calendar feed.
+
+POST /slack/events   commands, events and interactivity (Bolt verifies Slack's signature)
+GET  /slack/install, /slack/oauth_redirect   the multi-workspace install (OAuth), when set up
+GET  /healthz        200 when the database answers, 503 otherwise
+GET  /calendar.ics   the iCalendar feed (bot.calendar_feed), 404 until that module exists
+
+Bolt's App is synchronous, so each Slack request is dispatched in a worker thread: the event loop
+stays free while a listener acknowledges, and lazy listeners carry on in Bolt's own threads.
+Request bodies over MAX_BODY_BYTES are refused with 413 before they are read in full.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import logging
+from typing import TYPE_CHECKING, Any
+
+from slack_bolt import App
+from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
+from sqlalchemy import Engine, text
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from bot.slack.app import create_slack_app, slack_configured
+
+if TYPE_CHECKING:
+    from bot.services import Services
+
+log = logging.getLogger(__name__)
+
+# Slack's payloads are small (a message is at most 40,000 characters; a modal submission a few
+# hundred KB). Bolt for JavaScript refuses bodies over 4 MB by default; so do we.
+MAX_BODY_BYTES = 4 * 1024 * 1024
+CALENDAR_MODULE = "bot.calendar_feed"
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class BodySizeLimit:
+    """Refuse request bodies over a size with 413, judged by Content-Length and by bytes read."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int = MAX_BODY_BYTES) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or []).get(b"content-length", b"")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            await _too_large(scope, send)
+            return
+        received, started = 0, False
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > self.max_bytes:  # a lying or absent Content-Length
+                raise _TooLarge
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, tracking_send)
+        except _TooLarge:
+            if not started:
+                await _too_large(scope, send)
+
+
+async def _too_large(scope: Scope, send: Send) -> None:
+    await PlainTextResponse("Request body too large", status_code=413)(scope, _no_receive, send)
+
+
+async def _no_receive() -> Message:
+    return {"type": "http.disconnect"}
+
+
+def _ping(engine: Engine) -> None:
+    with engine.connect() as conn:
+        conn.execute(text("select 1"))
+
+
+def _slack_routes(app: App) -> list[Route]:
+    async def events(request: Request) -> Response:
+        bolt_request = to_bolt_request(request, await request.body())
+        return to_starlette_response(await run_in_threadpool(app.dispatch, bolt_request))
+
+    routes = [Route("/slack/events", events, methods=["POST"])]
+    flow = app.oauth_flow
+    if flow is not None:
+
+        async def install(request: Request) -> Response:
+            bolt_request = to_bolt_request(request, await request.body())
+            handle = (flow.handle_installation if request.url.path == flow.install_path
+                      else flow.handle_callback)  # fmt: skip
+            return to_starlette_response(await run_in_threadpool(handle, bolt_request))
+
+        routes += [Route(flow.install_path, install), Route(flow.redirect_uri_path, install)]
+    return routes
+
+
+def _not_configured(request: Request) -> Response:
+    return JSONResponse({"error": "Slack is not configured on this server"}, status_code=503)
+
+
+def create_web_app(
+    services: Services, *, slack_events: bool = True, max_body_bytes: int = MAX_BODY_BYTES
+) -> Starlette:
+    """The ASGI app. slack_events=False leaves Slack to Socket Mode (no HTTP endpoint)."""
+
+    async def healthz(request: Request) -> Response:
+        try:
+            await run_in_threadpool(_ping, services.engine)
+        except Exception:
+            log.exception("health check: the database did not answer")
+            return JSONResponse({"ok": False, "database": "unreachable"}, status_code=503)
+        return JSONResponse({"ok": True, "database": "ok"})
+
+    async def calendar(request: Request) -> Response:
+        if importlib.util.find_spec(CALENDAR_MODULE) is None:
+            return PlainTextResponse("Not found", status_code=404)
+        feed: Any = importlib.import_module(CALENDAR_MODULE)
+        body = await run_in_threadpool(feed.calendar_ics, services)
+        return Response(body, media_type="text/calendar; charset=utf-8",
+                        headers={"Cache-Control": "max-age=300"})  # fmt: skip
+
+    routes = [Route("/healthz", healthz), Route("/calendar.ics", calendar)]
+    if slack_events and slack_configured(services.settings):
+        routes += _slack_routes(create_slack_app(services))
+    elif slack_events:
+        routes.append(Route("/slack/events", _not_configured, methods=["POST"]))
+    limit = Middleware(BodySizeLimit, max_bytes=max_body_bytes)
+    return Starlette(routes=routes, middleware=[limit])

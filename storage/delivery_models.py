@@ -1,0 +1,93 @@
+"""The delivery outbox: one row per reminder and recipient, written before anything is sent.
+
+A row's unique key (reminder key, surface, recipient) is what makes a reminder go out once:
+planning inserts rows with ON CONFLICT DO NOTHING, and a sender claims a row (pending ->
+sending) before it posts. States: pending, sending, sent, late_sent, skipped, dead.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+from storage.models import Base
+
+DELIVERY_STATES = ("pending", "sending", "sent", "late_sent", "skipped", "dead")
+FINAL_STATES = ("sent", "late_sent", "skipped", "dead")
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """An aware datetime kept in UTC on every dialect.
+
+    SQLite's DATETIME drops the offset (09:00 BST would come back as 09:00, an hour out) and
+    compares text, so values are written as UTC and read back as aware UTC.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.utcoffset() is None:
+            raise ValueError(f"naive datetime {value!r}: outbox times must be aware")
+        utc = value.astimezone(UTC)
+        return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.utcoffset() is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class Delivery(Base):
+    """One reminder (or digest) for one recipient on one surface."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        UniqueConstraint("reminder_key", "surface", "recipient", name="uq_deliveries_key"),
+        Index("ix_deliveries_state_due", "state", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reminder_key: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(40))
+    surface: Mapped[str] = mapped_column(String(10))
+    # A Slack channel or user id (a user id means a direct message).
+    recipient: Mapped[str] = mapped_column(String(200))
+    due_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # {"text": ..., "blocks": [...], "metadata": {"event_type": ..., "event_payload": {...}}}
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    state: Mapped[str] = mapped_column(String(12), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    claimed_by: Mapped[str | None] = mapped_column(String(120))
+    # Wall-clock time of the claim: how long a row has sat in "sending".
+    claimed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # The scheduler's clock (``--at`` when simulating) when Slack accepted the message.
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    message_ts: Mapped[str | None] = mapped_column(String(40))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class JobRun(Base):
+    """The last run of each scheduled job: planning looks back to the last good one."""
+
+    __tablename__ = "job_runs"
+
+    job_id: Mapped[str] = mapped_column(String(60), primary_key=True)
+    # The scheduler's clock of the last successful run (``--at`` when simulating).
+    last_ok_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    last_started_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    last_finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    last_error: Mapped[str | None] = mapped_column(Text)
+    runs: Mapped[int] = mapped_column(Integer, default=0)
+    failures: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,0 +1,95 @@
+"""Subscriptions: which channel or person wants reminders about which topic.
+
+One row per (surface, channel, topic, value): subscribing twice keeps one row, and the insert
+ignores a conflict instead of failing, so two people subscribing at once cannot both error.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from storage.models import Subscription
+
+# topic: all | meetings | deadlines | ref (value: "MP159") | release (value: "February 2022")
+TOPICS = ("all", "meetings", "deadlines", "ref", "release")
+
+
+def get_subscription(
+    session: Session, *, surface: str, channel: str, topic: str, value: str = ""
+) -> Subscription | None:
+    """The subscription with exactly this key, if any."""
+    stmt = select(Subscription).where(
+        Subscription.surface == surface,
+        Subscription.channel == channel,
+        Subscription.topic == topic,
+        Subscription.value == value,
+    )
+    return session.scalar(stmt)
+
+
+def create_subscription(
+    session: Session,
+    *,
+    surface: str,
+    channel: str,
+    topic: str,
+    value: str = "",
+    created_by: str | None,
+    at: datetime,
+) -> tuple[Subscription, bool]:
+    """Subscribe; returns the row and whether it is new (False: it already existed)."""
+    if topic not in TOPICS:
+        raise ValueError(f"unknown topic {topic!r}")
+    values: dict[str, Any] = {
+        "surface": surface,
+        "channel": channel,
+        "topic": topic,
+        "value": value,
+        "created_by": created_by,
+        "created_at": at,
+    }
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    stmt = insert(Subscription).values(**values).on_conflict_do_nothing()
+    # RETURNING gives a row only when one was inserted (rowcount is not reliable here).
+    created = session.execute(stmt.returning(Subscription.id)).first() is not None
+    row = get_subscription(session, surface=surface, channel=channel, topic=topic, value=value)
+    assert row is not None  # inserted now or earlier
+    return row, created
+
+
+def delete_subscription(
+    session: Session, *, surface: str, channel: str, topic: str, value: str = ""
+) -> bool:
+    """Unsubscribe; False when there was no such subscription."""
+    stmt = delete(Subscription).where(
+        Subscription.surface == surface,
+        Subscription.channel == channel,
+        Subscription.topic == topic,
+        Subscription.value == value,
+    )
+    return bool(getattr(session.execute(stmt), "rowcount", 0))
+
+
+def list_subscriptions(
+    session: Session,
+    *,
+    surface: str | None = None,
+    channel: str | None = None,
+    topic: str | None = None,
+) -> list[Subscription]:
+    """Subscriptions, optionally for one surface, channel or topic, oldest first."""
+    stmt = select(Subscription).order_by(Subscription.created_at, Subscription.id)
+    if surface is not None:
+        stmt = stmt.where(Subscription.surface == surface)
+    if channel is not None:
+        stmt = stmt.where(Subscription.channel == channel)
+    if topic is not None:
+        stmt = stmt.where(Subscription.topic == topic)
+    return list(session.scalars(stmt))

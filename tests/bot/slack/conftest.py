@@ -1,0 +1,137 @@
+"""Fixtures for the Slack app: the fake Web API, settings pointing at it, and our web app served
+by a real uvicorn server on a free port, with helpers that sign requests as Slack does."""
+
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.router import build_router
+from bot.services import Services
+from bot.settings import Settings
+from bot.slack.redact import RedactingFilter, install_redaction
+from bot.web import create_web_app
+from tests.fakes.signing import action_body, event_body, signed_headers, slash_command_body
+from tests.fakes.slack_api import FakeSlack
+
+SIGNING_SECRET = "test-signing-secret-4f1c9a7e"
+BOT_TOKEN = "xoxb-1111-2222-testbottokensecret"
+ADMIN = "UADMIN1"
+USER = "U0USER"
+
+
+def make_settings(fake: FakeSlack, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "database_url": "sqlite://",  # unused: services are built on the test engine
+        "slack_bot_token": BOT_TOKEN,
+        "slack_signing_secret": SIGNING_SECRET,
+        "slack_api_base_url": fake.base_url,
+        "admins_raw": ADMIN,
+    }
+    values.update(overrides)
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+def make_services(settings: Settings, engine: Engine, sessions: sessionmaker[Session]) -> Services:
+    return Services(settings, engine, sessions, build_router(sessions))
+
+
+@contextmanager
+def serve_in_thread(app: Any) -> Iterator[str]:
+    """Serve an ASGI app with uvicorn on a free port in a thread; yields its base URL."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_config=None, lifespan="off"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        sock.close()
+
+
+@dataclass
+class SlackDriver:
+    """Sends what Slack would send to our web app, signed."""
+
+    url: str
+    fake: FakeSlack
+    secret: str = SIGNING_SECRET
+
+    def post(self, body: str, *, content_type: str = "application/x-www-form-urlencoded",
+             timestamp: int | None = None, headers: dict[str, str] | None = None,
+             secret: str | None = None) -> httpx.Response:  # fmt: skip
+        signed = signed_headers(body, secret or self.secret, timestamp=timestamp,
+                                content_type=content_type)  # fmt: skip
+        signed.update(headers or {})
+        return httpx.post(f"{self.url}/slack/events", content=body, headers=signed, timeout=10)
+
+    def command(self, text: str, *, tag: str = "cmd", **fields: Any) -> httpx.Response:
+        body = slash_command_body(text, response_url=self.fake.response_url(tag), **fields)
+        return self.post(body)
+
+    def event(self, event: dict[str, Any], *, event_id: str = "Ev0001",
+              headers: dict[str, str] | None = None) -> httpx.Response:  # fmt: skip
+        body = event_body(event, event_id=event_id)
+        return self.post(body, content_type="application/json", headers=headers)
+
+    def action(self, payload: dict[str, Any]) -> httpx.Response:
+        return self.post(action_body(payload))
+
+
+@pytest.fixture
+def fake_slack() -> Iterator[FakeSlack]:
+    fake = FakeSlack().start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def slack_services(
+    fake_slack: FakeSlack, engine: Engine, loaded: sessionmaker[Session]
+) -> Services:
+    """Services on the sample store, configured for one workspace at the fake Slack."""
+    return make_services(make_settings(fake_slack), engine, loaded)
+
+
+@pytest.fixture
+def slack(slack_services: Services, fake_slack: FakeSlack) -> Iterator[SlackDriver]:
+    """Our web app on a real server, and a driver that signs requests to it."""
+    with serve_in_thread(create_web_app(slack_services)) as url:
+        yield SlackDriver(url, fake_slack)
+
+
+@contextmanager
+def redaction_installed() -> Iterator[None]:
+    """The token filter on the root logger's handlers, as `secbot serve` installs it.
+
+    Use inside a test body: pytest gives each test phase its own caplog handler.
+    """
+    install_redaction([SIGNING_SECRET, BOT_TOKEN])
+    try:
+        yield
+    finally:
+        for handler in logging.getLogger().handlers:
+            for found in [f for f in handler.filters if isinstance(f, RedactingFilter)]:
+                handler.removeFilter(found)

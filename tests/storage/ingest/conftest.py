@@ -1,0 +1,33 @@
+"""Shared helpers for the ingestion tests: the seed papers (skipped when absent)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+
+from bench.ingest_accuracy import seeds_dir
+from storage.ingest import ChangeSet, SourceText, extract, read_document
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def seed_path(prefix: str) -> Path:
+    """The seed paper whose file name starts with prefix; skips the test when it is missing."""
+    folder = seeds_dir()
+    found = sorted(folder.glob(f"{prefix}_*.txt")) if folder.is_dir() else []
+    if not found:
+        pytest.skip(f"seed paper {prefix} not found in {folder}")
+    return found[0]
+
+
+@lru_cache(maxsize=8)
+def _read(path: Path) -> tuple[SourceText, ChangeSet]:
+    source = read_document(path)
+    return source, extract(source)
+
+
+def seed(prefix: str) -> tuple[SourceText, ChangeSet]:
+    """The seed paper's SourceText and its (cached) change set."""
+    return _read(seed_path(prefix))

@@ -1,0 +1,58 @@
+"""Seed 004: the April 2017 SEC update to the UNC Panel (tab-separated status table)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sec.lifecycle import Stage
+from sec.references import unique_refs
+from storage.ingest import ChangeSet
+from tests.storage.ingest.conftest import seed
+
+
+def changes() -> ChangeSet:
+    return seed("004")[1]
+
+
+def test_every_reference_once() -> None:
+    source, result = seed("004")
+    assert [m.ref for m in result.modifications] == [r.canonical for r in unique_refs(source.text)]
+
+
+def test_document() -> None:
+    (doc,) = changes().documents
+    assert (doc.date, doc.title) == (date(2017, 4, 10), "Smart Energy Code (SEC) Update")
+
+
+def test_status_table() -> None:
+    mods = {m.ref: m for m in changes().modifications}
+    assert mods["SECMP0002"].status == "Refinement"
+    assert mods["SECMP0002"].stage is Stage.REFINEMENT
+    assert mods["SECMP0031"].status == "Modification Proposal Submitted"
+    assert mods["SECMP0031"].stage is Stage.SUBMITTED
+    assert mods["SECMP0033"].stage is Stage.REPORT
+    refinement = [m for m in mods.values() if m.status == "Refinement"]
+    assert len(refinement) == 22
+
+
+def test_titles_from_table_links_and_bullets() -> None:
+    titles = {m.ref: m.title for m in changes().modifications}
+    assert titles["SECMP0026"] == "Changes to the Security Sub-Committee Nomination Process"
+    assert titles["SECMP0008"] == (
+        "Provision of a DCC Alert (formerly Service Request Error Response) for Quarantined "
+        "Service Requests"
+    )
+    # the table's title wins over the run-on prose mention
+    assert titles["SECMP0006"] == "Specifying the number of digits for device displays"
+
+
+def test_prose_only_modifications_get_a_stage() -> None:
+    stages = {m.ref: m.stage for m in changes().modifications}
+    assert stages["SECMP0016"] is Stage.IMPLEMENTED
+    assert stages["SECMP0026"] is Stage.IMPLEMENTED
+    assert stages["SECMP0034"] is Stage.SUBMITTED
+
+
+def test_no_releases_milestones_or_decisions() -> None:
+    result = changes()
+    assert (result.releases, result.milestones, result.decisions) == ([], [], [])

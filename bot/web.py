@@ -119,7 +119,11 @@ def _not_configured(request: Request) -> Response:
 
 
 def create_web_app(
-    services: Services, *, slack_events: bool = True, max_body_bytes: int = MAX_BODY_BYTES
+    services: Services,
+    *,
+    slack_events: bool = True,
+    max_body_bytes: int = MAX_BODY_BYTES,
+    calendar_module: str = CALENDAR_MODULE,
 ) -> Starlette:
     """The ASGI app. slack_events=False leaves Slack to Socket Mode (no HTTP endpoint)."""
 
@@ -132,9 +136,9 @@ def create_web_app(
         return JSONResponse({"ok": True, "database": "ok"})
 
     async def calendar(request: Request) -> Response:
-        if importlib.util.find_spec(CALENDAR_MODULE) is None:
+        if importlib.util.find_spec(calendar_module) is None:
             return PlainTextResponse("Not found", status_code=404)
-        feed: Any = importlib.import_module(CALENDAR_MODULE)
+        feed: Any = importlib.import_module(calendar_module)
         body = await run_in_threadpool(feed.calendar_ics, services)
         return Response(body, media_type="text/calendar; charset=utf-8",
                         headers={"Cache-Control": "max-age=300"})  # fmt: skip

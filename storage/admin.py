@@ -154,7 +154,7 @@ def list_modifications_for_slack_user(
         .order_by(Modification.number, Modification.letter)
     )
     seen: dict[int, tuple[Modification, str]] = {}
-    for mod, role in session.execute(stmt).tuples():
+    for mod, role in session.execute(stmt):
         if mod.id not in seen or role == "proposer":
             seen[mod.id] = (mod, role)
     return list(seen.values())

@@ -25,8 +25,16 @@ from sec.timefmt import now
 from sec.vague_dates import Precision, VagueDate
 from storage import queries
 from storage.ingest import changeset as cs
-from storage.models import AuditEntry, Decision, Document, Milestone, Modification, Release
-from storage.models import ScopeEntry, StatusEntry
+from storage.models import (
+    AuditEntry,
+    Decision,
+    Document,
+    Milestone,
+    Modification,
+    Release,
+    ScopeEntry,
+    StatusEntry,
+)
 
 ADD, UPDATE, CONFLICT, KEEP = "+", "~", "!", "="
 
@@ -59,8 +67,10 @@ class ChangeReport:
         head = f"{self.path} ({when})"
         if self.already_applied:
             return [f"{head}: already ingested; nothing changes."]
-        summary = (f"{self.count(ADD)} additions, {self.count(UPDATE)} updates, "
-                   f"{self.count(CONFLICT)} conflicts, {self.count(KEEP)} kept as newer")  # fmt: skip
+        summary = (
+            f"{self.count(ADD)} additions, {self.count(UPDATE)} updates, "
+            f"{self.count(CONFLICT)} conflicts, {self.count(KEEP)} kept as newer"
+        )
         return [f"{head}: {summary}", *(c.line() for c in self.changes)]
 
 
@@ -92,9 +102,14 @@ def apply_changeset(
     )
     session.add(applier.document)
     applier.apply(changes)
-    session.add(AuditEntry(at=now(), actor=actor, action="ingest",
-                           detail={"path": path, "additions": report.count(ADD),
-                                   "updates": report.count(UPDATE)}))  # fmt: skip
+    session.add(
+        AuditEntry(
+            at=now(),
+            actor=actor,
+            action="ingest",
+            detail={"path": path, "additions": report.count(ADD), "updates": report.count(UPDATE)},
+        )
+    )
     session.flush()
     if dry_run:
         savepoint.rollback()
@@ -150,7 +165,7 @@ class _Applier:
             mod = self.create(item)
             if mod is None:
                 return
-        elif item.title and _norm(item.title) != _norm(mod.title):
+        elif item.title and " ".join(item.title.split()) != mod.title:
             self.retitle(mod, item)
         if item.stage or item.status:
             self.status(mod, item)
@@ -160,9 +175,15 @@ class _Applier:
         if ref is None or not item.title:
             self.note(CONFLICT, item.ref, "mentioned without a title; not added", item.source)
             return None
-        mod = Modification(ref=ref.canonical, number=ref.number, letter=ref.letter,
-                           title=item.title, title_key=item.title.lower(),
-                           slug=slugify(item.title), stage=(item.stage or Stage.SUBMITTED).value)  # fmt: skip
+        mod = Modification(
+            ref=ref.canonical,
+            number=ref.number,
+            letter=ref.letter,
+            title=item.title,
+            title_key=item.title.lower(),
+            slug=slugify(item.title),
+            stage=(item.stage or Stage.SUBMITTED).value,
+        )
         self.session.add(mod)
         self.mods[mod.ref] = mod
         self.note(ADD, mod.ref, f"new modification ‘{item.title}’", item.source)
@@ -170,10 +191,13 @@ class _Applier:
 
     def retitle(self, mod: Modification, item: cs.Modification) -> None:
         if mod.status_as_of is not None and mod.status_as_of > self.as_of:
-            self.note(KEEP, mod.ref, f"title ‘{mod.title}’ kept (newer than this paper)",
-                      item.source)  # fmt: skip
+            self.note(
+                KEEP, mod.ref, f"title ‘{mod.title}’ kept (newer than this paper)", item.source
+            )
             return
         self.note(UPDATE, mod.ref, f"title ‘{mod.title}’ → ‘{item.title}’", item.source)
+        if mod.slug == slugify(mod.title):  # a slug we derived follows the title; a real one stays
+            mod.slug = slugify(item.title)
         mod.title, mod.title_key = item.title, item.title.lower()
 
     def status(self, mod: Modification, item: cs.Modification) -> None:
@@ -183,14 +207,26 @@ class _Applier:
         if any(e.status == text and e.stage == stage for e in same_day):
             return
         if same_day:
-            self.note(CONFLICT, mod.ref, f"another paper of {self.as_of:%d %B %Y} says "
-                      f"‘{same_day[0].status}’; kept", item.source)  # fmt: skip
+            self.note(
+                CONFLICT,
+                mod.ref,
+                f"another paper of {self.as_of:%d %B %Y} says ‘{same_day[0].status}’; kept",
+                item.source,
+            )
             return
-        mod.history.append(StatusEntry(as_of=self.as_of, stage=stage, status=text,
-                                       document=self.document, recorded_by="ingest"))  # fmt: skip
+        mod.history.append(
+            StatusEntry(
+                as_of=self.as_of,
+                stage=stage,
+                status=text,
+                document=self.document,
+                recorded_by="ingest",
+            )
+        )
         if mod.status_as_of is not None and mod.status_as_of > self.as_of:
-            self.note(KEEP, mod.ref, "older status added to history; current status kept",
-                      item.source)  # fmt: skip
+            self.note(
+                KEEP, mod.ref, "older status added to history; current status kept", item.source
+            )
             return
         if mod.stage != stage:
             self.note(UPDATE, mod.ref, f"stage {mod.stage} → {stage}", item.source)
@@ -223,14 +259,22 @@ class _Applier:
     def move_release(self, release: Release, item: cs.Release) -> None:
         title = release_title(release.name)
         if release.go_live is None or (release.as_of or date.min) <= self.as_of:
-            self.note(UPDATE, title, f"go-live {_day(release.go_live)} → {_day(item.date)}",
-                      item.source)  # fmt: skip
+            self.note(
+                UPDATE, title, f"go-live {_day(release.go_live)} → {_day(item.date)}", item.source
+            )
             release.go_live, release.as_of = item.date, self.as_of
         else:
             self.note(KEEP, title, f"go-live {_day(release.go_live)} kept (newer)", item.source)
 
-    def scope(self, release: Release, ref: str, state: ScopeState, note: str | None,
-              added: bool, source: cs.SourcePos) -> None:  # fmt: skip
+    def scope(
+        self,
+        release: Release,
+        ref: str,
+        state: ScopeState,
+        note: str | None,
+        added: bool,
+        source: cs.SourcePos,
+    ) -> None:
         mod = self.find(ref)
         if mod is None:
             self.note(CONFLICT, ref, f"in {release.name} scope but unknown; skipped", source)
@@ -238,8 +282,16 @@ class _Applier:
         entry = next((e for e in release.scope if e.modification is mod), None)
         title = release_title(release.name)
         if entry is None:
-            release.scope.append(ScopeEntry(modification=mod, state=state.value, added=added,
-                                            note=note, as_of=self.as_of, document=self.document))  # fmt: skip
+            release.scope.append(
+                ScopeEntry(
+                    modification=mod,
+                    state=state.value,
+                    added=added,
+                    note=note,
+                    as_of=self.as_of,
+                    document=self.document,
+                )
+            )
             self.note(ADD, mod.ref, f"{_scope_words(state, added)} {title}", source)
         elif (entry.as_of or date.min) > self.as_of:
             return
@@ -269,21 +321,37 @@ class _Applier:
         same_kind = [m for m in mod.milestones if m.kind == item.kind.value and not m.superseded]
         if any(m.start == start and m.precision == precision for m in same_kind):
             return
-        planned = [m for m in same_kind if m.document is not self.document
-                   and _window_end(m) >= self.as_of]  # fmt: skip
+        planned = [
+            m for m in same_kind if m.document is not self.document and _window_end(m) >= self.as_of
+        ]
         if any((m.as_of or date.min) > self.as_of for m in planned):
-            self.note(KEEP, mod.ref, f"{item.kind.label} {item.date.describe()} is older than the "
-                      "stored date; kept", item.source)  # fmt: skip
+            self.note(
+                KEEP,
+                mod.ref,
+                f"{item.kind.label} {item.date.describe()} is older than the stored date; kept",
+                item.source,
+            )
             return
         for old in planned:
             old.superseded = True
-            self.note(UPDATE, mod.ref, f"{item.kind.label} moved from {_when(old)} to "
-                      f"{item.date.describe()}", item.source)  # fmt: skip
+            self.note(
+                UPDATE,
+                mod.ref,
+                f"{item.kind.label} moved from {_when(old)} to {item.date.describe()}",
+                item.source,
+            )
         if not planned:
             self.note(ADD, mod.ref, f"{item.kind.label} {item.date.describe()}", item.source)
-        mod.milestones.append(Milestone(kind=item.kind.value, start=start, precision=precision,
-                                        text=item.text[:500], as_of=self.as_of,
-                                        document=self.document))  # fmt: skip
+        mod.milestones.append(
+            Milestone(
+                kind=item.kind.value,
+                start=start,
+                precision=precision,
+                text=item.text[:500],
+                as_of=self.as_of,
+                document=self.document,
+            )
+        )
 
     def decision(self, item: cs.Decision) -> None:
         mod = self.find(item.ref)
@@ -292,10 +360,14 @@ class _Applier:
         open_ones = [d for d in mod.decisions if d.resolved_on is None and d.owner == item.owner]
         if any(_norm(d.what) == _norm(item.text) for d in open_ones):
             return
-        mod.decisions.append(Decision(owner=item.owner.value, what=item.text, since=self.as_of,
-                                      document=self.document))  # fmt: skip
-        self.note(ADD, mod.ref, f"decision waiting on the {item.owner.value}: {item.text}",
-                  item.source)  # fmt: skip
+        mod.decisions.append(
+            Decision(
+                owner=item.owner.value, what=item.text, since=self.as_of, document=self.document
+            )
+        )
+        self.note(
+            ADD, mod.ref, f"decision waiting on the {item.owner.value}: {item.text}", item.source
+        )
 
 
 def _norm(text: str) -> str:
@@ -307,8 +379,11 @@ def _day(value: date | None) -> str:
 
 
 def _scope_words(state: ScopeState, added: bool) -> str:
-    words = {ScopeState.IN_SCOPE: "in scope of", ScopeState.PARTIAL: "partly in scope of",
-             ScopeState.REMOVED: "removed from"}[state]  # fmt: skip
+    words = {
+        ScopeState.IN_SCOPE: "in scope of",
+        ScopeState.PARTIAL: "partly in scope of",
+        ScopeState.REMOVED: "removed from",
+    }[state]
     return f"added, {words}" if added else words
 
 

@@ -61,10 +61,13 @@ def enqueue_deliveries(session: Session, *, rows: Sequence[NewDelivery], now: da
         {**row.__dict__, "state": "pending", "attempts": 0, "created_at": now} for row in rows
     ]
     insert = pg_insert if _dialect(session) == "postgresql" else sqlite_insert
-    stmt = insert(Delivery).values(values).on_conflict_do_nothing(
-        index_elements=["reminder_key", "surface", "recipient"]
+    stmt = (
+        insert(Delivery)
+        .values(values)
+        .on_conflict_do_nothing(index_elements=["reminder_key", "surface", "recipient"])
+        .returning(Delivery.id)
     )
-    return int(getattr(session.execute(stmt), "rowcount", 0) or 0)
+    return len(session.scalars(stmt).all())  # RETURNING lists only the rows inserted
 
 
 def list_delivery_keys(session: Session, *, due_from: datetime) -> set[tuple[str, str, str]]:

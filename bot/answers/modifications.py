@@ -37,20 +37,21 @@ def status(session: Session, args: str, ctx: Context) -> Answer:
         return found.failure
     mod = found.modification
     entry = queries.get_status_as_of(session, modification=mod, as_of=ctx.as_of)
-    if entry is None:
+    if entry is None and mod.history:
         return message(
             f"{mod.ref} was not known on {ctx.as_of:%d %B %Y}; try without --as-of.",
             kind="not_found",
         )
-    stage = Stage(entry.stage)
+    # A modification only mentioned in passing (e.g. removed from a release) has no status yet.
+    stage = Stage(entry.stage if entry else mod.stage)
     view = StatusView(
         ref=mod.ref,
         title=mod.title,
         stage=stage.value,
         stage_label=stage.label,
         sentence=f"{mod.ref} ‘{mod.title}’ {stage.phrase}.",
-        status=entry.status,
-        status_as_of=entry.as_of,
+        status=entry.status if entry else None,
+        status_as_of=entry.as_of if entry else None,
         proposer=mod.proposer,
         path_label=DecisionPath(mod.path).label if mod.path else None,
         dcc_impact=mod.dcc_impact,

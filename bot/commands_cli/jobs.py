@@ -41,11 +41,12 @@ def _day(text: str | None, option: str) -> date | None:
         ) from None
 
 
-def worker_config(svc: Services) -> WorkerConfig:
+def worker_config(svc: Services, *, standby_poll: float = 5.0) -> WorkerConfig:
     settings = svc.settings
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
     return WorkerConfig(engine=svc.engine, render=render, slack_token=token,
-                        slack_base_url=settings.slack_api_base_url, tz=settings.tz)  # fmt: skip
+                        slack_base_url=settings.slack_api_base_url, tz=settings.tz,
+                        standby_poll=standby_poll)  # fmt: skip
 
 
 def worker(
@@ -53,11 +54,14 @@ def worker(
     at: Annotated[
         str | None, typer.Option("--at", help="with --once: as if the clock read this (ISO)")
     ] = None,
+    standby_poll: Annotated[
+        float, typer.Option("--standby-poll", help="seconds between a standby's lock checks")
+    ] = 5.0,
 ) -> None:
     """The scheduler process (reminders, digest, housekeeping); a second one stands by."""
     if at is not None and not once:
         raise typer.BadParameter("--at only goes with --once", param_hint="--at")
-    config = worker_config(build_services())
+    config = worker_config(build_services(), standby_poll=standby_poll)
     if not once:
         raise typer.Exit(run_forever(config))
     moment = parse_moment(at) if at else datetime.now(config.tz)

@@ -19,7 +19,7 @@ from slack_sdk.models.views import View
 from bot.escaping import escape_mrkdwn, truncate
 from bot.render import render_text, template_kind
 from bot.templating import render
-from bot.views import Answer
+from bot.views import Answer, MessageView
 
 log = logging.getLogger(__name__)
 
@@ -55,8 +55,22 @@ def render_blocks(kind: str, *, max_blocks: int = MESSAGE_BLOCKS, **context: Any
 def answer_blocks(answer: Answer, *, max_blocks: int = MESSAGE_BLOCKS) -> list[dict]:
     """The blocks for an answer: its kind's template, or the generic message template."""
     kind = template_kind(answer, "slack")
+    if kind == "message" and not isinstance(answer.model, MessageView):
+        return text_blocks(answer, max_blocks=max_blocks)  # a kind without a Slack template yet
     return render_blocks(kind, max_blocks=max_blocks, m=answer.model, meta=answer.meta,
                          ok=answer.ok)  # fmt: skip
+
+
+def text_blocks(answer: Answer, *, max_blocks: int = MESSAGE_BLOCKS) -> list[dict]:
+    """The plain-text rendering, escaped, in sections split at line ends."""
+    chunks, current = [], ""
+    for line in escape_mrkdwn(render_text(answer)).splitlines():
+        if current and len(current) + len(line) + 1 > SECTION_TEXT:
+            chunks.append(current)
+            current = ""
+        current = f"{current}\n{line}" if current else line
+    chunks.append(current or " ")
+    return validate(fit([section(chunk) for chunk in chunks], max_blocks))
 
 
 def fallback_text(answer: Answer) -> str:

@@ -28,6 +28,15 @@ TYPES_1_5 = frozenset(
 )  # fmt: skip
 # Properties that are part of the JSON format rather than of a model field.
 _EXTRA_KEYS = {"AdaptiveCard": {"$schema"}}
+# What the 1.5 schema requires; the SDK models make every property optional.
+_REQUIRED = {
+    "TextBlock": ("text",), "TextRun": ("text",), "RichTextBlock": ("inlines",),
+    "Image": ("url",), "ImageSet": ("images",), "Media": ("sources",), "FactSet": ("facts",),
+    "Container": ("items",), "ActionSet": ("actions",), "Action.OpenUrl": ("url",),
+    "Action.ShowCard": ("card",), "Action.ToggleVisibility": ("targetElements",),
+    "Input.Text": ("id",), "Input.Number": ("id",), "Input.Date": ("id",), "Input.Time": ("id",),
+    "Input.Toggle": ("id", "title"), "Input.ChoiceSet": ("id",),
+}  # fmt: skip
 
 
 @cache
@@ -72,6 +81,13 @@ def _check(element: dict[str, Any], path: str, problems: list[str]) -> None:
     allowed = _property_names(cls) | _EXTRA_KEYS.get(str(kind), set())
     problems.extend(f"{path}: {kind} has no property {key!r}" for key in element
                     if key not in allowed)  # fmt: skip
+    problems.extend(f"{path}: {kind} needs {key!r}" for key in _REQUIRED.get(str(kind), ())
+                    if element.get(key) in (None, "", []))  # fmt: skip
+    if kind == "FactSet":
+        problems.extend(f"{path}.facts[{i}]: a fact needs a title and a value"
+                        for i, fact in enumerate(element.get("facts") or [])
+                        if not isinstance(fact, dict) or "title" not in fact
+                        or "value" not in fact)  # fmt: skip
     try:
         cls.model_validate(element)
     except ValidationError as error:

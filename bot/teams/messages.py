@@ -44,8 +44,17 @@ def teams_context(activity: MessageActivity, services: Services) -> Context:
     )
 
 
-def reply_for(services: Services, activity: MessageActivity) -> MessageActivityInput:
+def addressed_to_bot(activity: MessageActivity) -> bool:
+    """A personal chat always is; elsewhere only an @mention or a press on one of our cards
+    (with channel-message permissions Teams would send every message in the channel)."""
+    personal = (activity.conversation.conversation_type or "personal") == "personal"
+    return personal or activity.value is not None or activity.is_recipient_mentioned()
+
+
+def reply_for(services: Services, activity: MessageActivity) -> MessageActivityInput | None:
     """The reply to one message or button press (blocking: database and router)."""
+    if not addressed_to_bot(activity):
+        return None
     try:
         remember(services, activity)
     except Exception:  # the answer matters more than refreshing the reference
@@ -64,6 +73,7 @@ def register(app: App, services: Services) -> None:
 
     async def on_message(ctx: ActivityContext[MessageActivity]) -> None:
         reply = await asyncio.to_thread(reply_for, services, ctx.activity)
-        await ctx.send(reply)
+        if reply is not None:
+            await ctx.send(reply)
 
     app.on_message(on_message)

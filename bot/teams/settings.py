@@ -62,6 +62,23 @@ class TeamsSettings(BaseSettings):
     # Manifest details: the app package id (defaults to the bot's app id) and the web domain.
     manifest_id: str | None = Field(None, validation_alias=_env("TEAMS_MANIFEST_ID", "manifest_id"))
     app_domain: str | None = Field(None, validation_alias=_env("TEAMS_APP_DOMAIN", "app_domain"))
+    # Who publishes the app (shown in the Teams store listing); set these before publishing.
+    developer_name: str = Field(
+        "secbot", validation_alias=_env("TEAMS_DEVELOPER_NAME", "developer_name")
+    )
+    website_url: str = Field(
+        "https://smartenergycodecompany.co.uk/",
+        validation_alias=_env("TEAMS_WEBSITE_URL", "website_url"),
+    )
+    privacy_url: str | None = Field(None, validation_alias=_env("TEAMS_PRIVACY_URL", "privacy_url"))
+    terms_url: str | None = Field(None, validation_alias=_env("TEAMS_TERMS_URL", "terms_url"))
+
+    @field_validator("website_url", "privacy_url", "terms_url")
+    @classmethod
+    def _https(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith("https://"):
+            raise ValueError("Teams manifest URLs must start with https://")
+        return value
 
     @field_validator("messaging_endpoint")
     @classmethod

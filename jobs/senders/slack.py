@@ -120,6 +120,8 @@ class SlackSender:
     def __init__(self, client: WebClient, pacer: Pacer | None = None) -> None:
         self.client = client
         self.pacer = pacer or Pacer()
+        self._dm_channels: dict[str, str] = {}
+        self._lock = threading.Lock()
 
     def send(self, delivery: ClaimedDelivery, *, late: bool, too_old: bool) -> SendResult:
         try:
@@ -142,9 +144,10 @@ class SlackSender:
         text, blocks = (payload["text"], payload["blocks"])
         if late:
             text, blocks = late_version(payload)
-        self.pacer.wait(delivery.recipient)
+        channel = self._channel_for(delivery.recipient)
+        self.pacer.wait(channel)
         response = self.client.chat_postMessage(
-            channel=delivery.recipient,
+            channel=channel,
             text=text,
             blocks=blocks,
             metadata=payload["metadata"],
@@ -153,16 +156,22 @@ class SlackSender:
         )
         return SendResult("sent", ts=str(response["ts"]))
 
-    def _history_channel(self, recipient: str) -> str:
-        """A user id means a direct message: history lives in the IM channel."""
-        if recipient[:1] in ("U", "W"):
+    def _channel_for(self, recipient: str) -> str:
+        """A user id means a direct message: post to (and read) the IM channel itself."""
+        if recipient[:1] not in ("U", "W"):
+            return recipient
+        with self._lock:
+            known = self._dm_channels.get(recipient)
+        if known is None:
             opened = self.client.conversations_open(users=recipient)
-            return str(opened["channel"]["id"])
-        return recipient
+            known = str(opened["channel"]["id"])
+            with self._lock:
+                self._dm_channels[recipient] = known
+        return known
 
     def find_posted(self, delivery: ClaimedDelivery) -> str | None:
         """The ts of our earlier message for this row, found by its metadata key."""
-        channel = self._history_channel(delivery.recipient)
+        channel = self._channel_for(delivery.recipient)
         oldest = (delivery.created_at - HISTORY_MARGIN).timestamp()
         cursor: str | None = None
         for _ in range(HISTORY_PAGES):

@@ -110,6 +110,7 @@ class Layout:
         self.lines = _classify_lines(self.text)
         self._line_starts = [line.start for line in self.lines]
         self.refs: list[FoundRef] = list(find_refs(self.text))
+        self._token_cache: dict[int, list[tuple[Token, bool]]] = {}
 
     def pos(self, offset: int) -> SourcePos:
         page, line = self.source.position(offset)
@@ -153,16 +154,31 @@ class Layout:
                 break
             if line.noise:
                 continue
+            for token, is_junk in self._line_tokens(index):
+                if is_junk and not junk:
+                    continue
+                if start <= token.start and token.end <= end:
+                    found.append(token)
+                elif token.start < end and token.end > start:  # cut by the span's edge
+                    a, b = max(token.start, start), min(token.end, end)
+                    clipped = _tidy(Token(self.text[a:b], a, b))
+                    if clipped.text and (junk or not _JUNK_TOKEN.match(clipped.text)):
+                        found.append(clipped)
+        return found
+
+    def _line_tokens(self, index: int) -> list[tuple[Token, bool]]:
+        """A line's words (tidied) with whether each is OCR junk, worked out once per line."""
+        cached = self._token_cache.get(index)
+        if cached is None:
+            line = self.lines[index]
+            cached = []
             for match in re.finditer(r"\S+", line.text):
                 a, b = line.start + match.start(), line.start + match.end()
-                if a < start or b > end:
-                    a, b = max(a, start), min(b, end)
-                    if a >= b:
-                        continue
-                token = Token(self.text[a:b], a, b)
-                if junk or not _JUNK_TOKEN.match(token.text):
-                    found.append(_tidy(token))
-        return [token for token in found if token.text]
+                token = _tidy(Token(match.group(0), a, b))
+                if token.text:
+                    cached.append((token, bool(_JUNK_TOKEN.match(token.text))))
+            self._token_cache[index] = cached
+        return cached
 
     def clean(self, start: int, end: int) -> CleanText:
         return CleanText(self.tokens(start, end, junk=False))

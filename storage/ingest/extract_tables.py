@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from sec.references import FoundRef, find_refs
 from storage.ingest.extract_layout import CleanText, Layout, Spans, Token
 from storage.ingest.extract_narrative import canonical_refs, tidy
-from storage.ingest.extract_titles import TitleMatch, quoted_span, read_title
+from storage.ingest.extract_titles import TitleMatch, at_line_start, quoted_span, read_title
 
 _COLUMN_SPLIT = re.compile(r"\t| {2,}")
 _PROSE_LINE = 75  # a line this long after a blank line is prose, not a table cell
@@ -37,10 +37,6 @@ class Block:
     body: CleanText  # the block's text without its reference and title
     status: str | None  # the status a table gives (None for narrative sections)
 
-    @property
-    def pos_offset(self) -> int:
-        return self.ref.start
-
 
 def find_blocks(layout: Layout, release_spans: Sequence[tuple[int, int]] = ()) -> list[Block]:
     """Every block in the document, in order."""
@@ -52,11 +48,6 @@ def find_blocks(layout: Layout, release_spans: Sequence[tuple[int, int]] = ()) -
         limit = min(limit, _next_boundary(layout, head.found.start, release_spans))
         blocks.append(head.finish(layout, limit))
     return blocks
-
-
-def ref_at_line_start(layout: Layout, found: FoundRef) -> bool:
-    line = layout.lines[layout.line_index(found.start)]
-    return re.fullmatch(r"\s*(?:[-*•]\s*)?", layout.text[line.start : found.start]) is not None
 
 
 def _next_boundary(layout: Layout, offset: int, spans: Sequence[tuple[int, int]]) -> int:
@@ -195,7 +186,7 @@ def _drop_junk(tokens: list[Token]) -> list[Token]:
 def _quoted_heads(layout: Layout, release_spans: Sequence[tuple[int, int]]) -> list[_QuotedHead]:
     text, heads = layout.text, []
     releases = Spans((a, b, None) for a, b in release_spans)
-    line_refs = [f for f in layout.refs if ref_at_line_start(layout, f)]
+    line_refs = [f for f in layout.refs if at_line_start(layout, f.start)]
     for i, found in enumerate(line_refs):
         limit = line_refs[i + 1].start if i + 1 < len(line_refs) else len(text)
         after = found.end + (1 if text[found.end : found.end + 1] == " " else 0)

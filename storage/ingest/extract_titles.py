@@ -18,6 +18,7 @@ from storage.ingest.extract_layout import Layout, Token
 OPEN_QUOTES = "‘'“\"`"
 # A closing quote is not followed by a lowercase letter ("Proposer’s" holds an apostrophe).
 _CLOSE = re.compile(r"[’'”\"‘`](?![a-z])")
+_POSSESSIVE = re.compile(r"['’`]s\b")
 _MAX_TITLE = 260
 _SUBWORD = re.compile(r"[A-Za-z0-9]+")
 _CONNECTORS = {"&", "/", "-", "–", "—", ":", "+"}
@@ -25,6 +26,11 @@ _MIN_SLUG_SCORE = 0.75
 # Link-style and bullet-style titles: "[SECMP0026 – Changes to ...](#)", "- SECMP0031: Adding ..."
 _LINK_TITLE = re.compile(r"[ \t]*[–—:-][ \t]*(?P<title>[^\]\n]{3,200}?)\s*\]\(")
 _BULLET_TITLE = re.compile(r"[ \t]*[:–—-][ \t]+(?P<title>[^\n]{3,160}?)[ \t]*$")
+# A link's text in running prose once the link is gone: "of SECMP0026 – Changes to ..., as ...".
+_DASH_TITLE = re.compile(
+    r"[ \t]+[–—][ \t]+(?P<title>(?:[^,.;:()\n]|\n(?!\s*\n)){3,160}?)"
+    r"(?=\s+(?:was|is|has|were|will|are|as)\b|[,.;:()]|\n\s*\n|$)"
+)
 
 
 @dataclass(frozen=True)
@@ -43,6 +49,8 @@ def quoted_span(text: str, start: int, limit: int) -> tuple[int, int, int] | Non
     """
     if start >= len(text) or text[start] not in OPEN_QUOTES:
         return None
+    if _POSSESSIVE.match(text, start):
+        return None  # "MP123's impact" is not a title
     stop = min(limit, start + 1 + _MAX_TITLE)
     close = _CLOSE.search(text, start + 1, stop)
     if close is None:
@@ -71,7 +79,8 @@ def read_title(
 def title_mentions(layout: Layout) -> Iterator[tuple[int, TitleMatch, int]]:
     """(ref index, title, priority) for titles written right after a reference in running text.
 
-    Priority: 3 quoted, 4 link-style "[REF – title](...)", 5 a bullet "REF: title" line.
+    Priority: 3 quoted, 4 link-style "[REF – title](...)", 5 a bullet "REF: title" line,
+    6 a dash in prose ("REF – Title, as ...").
     """
     text = layout.text
     for index, found in enumerate(layout.refs):
@@ -83,18 +92,28 @@ def title_mentions(layout: Layout) -> Iterator[tuple[int, TitleMatch, int]]:
                 if title is not None:
                     yield index, title, 3
             continue
-        match = _LINK_TITLE.match(text, found.end, found.end + 220)
-        priority = 4
-        if match is None and _at_line_start(layout, found.start):
-            line_end = layout.lines[layout.line_index(found.start)].end
-            match, priority = _BULLET_TITLE.match(text, found.end, line_end), 5
+        match, priority = _unquoted_title(layout, found.start, found.end)
         if match is not None:
             title = read_title(layout, layout.tokens(match.start("title"), match.end("title")))
             if title is not None:
                 yield index, title, priority
 
 
-def _at_line_start(layout: Layout, offset: int) -> bool:
+def _unquoted_title(layout: Layout, start: int, end: int) -> tuple[re.Match[str] | None, int]:
+    text = layout.text
+    match = _LINK_TITLE.match(text, end, end + 220)
+    if match is not None:
+        return match, 4
+    if at_line_start(layout, start):
+        line_end = layout.lines[layout.line_index(start)].end
+        match = _BULLET_TITLE.match(text, end, line_end)
+        if match is not None:
+            return match, 5
+    return _DASH_TITLE.match(text, end, end + 400), 6
+
+
+def at_line_start(layout: Layout, offset: int) -> bool:
+    """Only whitespace or a bullet stands before offset on its line."""
     line = layout.lines[layout.line_index(offset)]
     return re.fullmatch(r"\s*(?:[-*•]\s*)?", layout.text[line.start : offset]) is not None
 

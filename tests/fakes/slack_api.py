@@ -218,13 +218,16 @@ def _handler_for(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
         def _send(
             self, status: int, data: bytes, ctype: str, extra: dict[str, str] | None = None
         ) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", ctype)
-            self.send_header("Content-Length", str(len(data)))
-            for name, value in (extra or {}).items():
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(data)
+            try:
+                self.send_response(status)
+                self.send_header("Content-Type", ctype)
+                self.send_header("Content-Length", str(len(data)))
+                for name, value in (extra or {}).items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(data)
+            except (BrokenPipeError, ConnectionResetError):  # the client gave up (a timeout test)
+                self.close_connection = True
 
     return Handler
 
@@ -323,8 +326,10 @@ _BUILDERS: dict[str, Callable[[_State, dict[str, Any]], dict[str, Any]]] = {
     "chat.unfurl": lambda s, a: {"ok": True},
     "views.publish": _view,
     "views.open": _view,
+    "views.push": _view,
     "conversations.open": _open,
     "conversations.history": _history,
     "users.lookupByEmail": _lookup,
     "oauth.v2.access": _oauth_access,
+    "apps.connections.open": lambda s, a: {"ok": True, "url": "ws://127.0.0.1:9/socket"},
 }

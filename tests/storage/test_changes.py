@@ -19,8 +19,14 @@ from storage.models import Document, Milestone, Modification, StatusEntry
 AT = cs.SourcePos(page=1, line=3)
 
 
-def paper(day: date, *, status: str = "Working Group in October", stage: Stage = Stage.REFINEMENT,
-          title: str = "Credit Cover Review", milestone: VagueDate | None = None) -> cs.ChangeSet:  # fmt: skip
+def paper(
+    day: date,
+    *,
+    status: str = "Working Group in October",
+    stage: Stage = Stage.REFINEMENT,
+    title: str = "Credit Cover Review",
+    milestone: VagueDate | None = None,
+) -> cs.ChangeSet:
     changes = cs.ChangeSet(
         documents=[cs.Document(path="paper.txt", date=day, title="Releases update", source=AT)],
         modifications=[
@@ -28,9 +34,14 @@ def paper(day: date, *, status: str = "Working Group in October", stage: Stage =
             cs.Modification("MP154", "CH Returns SLA Amendment", Stage.REFINEMENT, None, day, AT),
         ],
         releases=[
-            cs.Release("February 2022 SEC Release", date(2022, 2, 24), AT,
-                       in_scope=("MP159",), removed=("MP154",)),
-        ],  # fmt: skip
+            cs.Release(
+                "February 2022 SEC Release",
+                date(2022, 2, 24),
+                AT,
+                in_scope=("MP159",),
+                removed=("MP154",),
+            ),
+        ],
         decisions=[cs.Decision("MP159", Owner.PROPOSER, "which option to progress", AT)],
     )
     if milestone:
@@ -40,11 +51,13 @@ def paper(day: date, *, status: str = "Working Group in October", stage: Stage =
     return changes
 
 
-def apply(sessions: sessionmaker[Session], changes: cs.ChangeSet, checksum: str,
-          dry_run: bool = False):  # fmt: skip
+def apply(
+    sessions: sessionmaker[Session], changes: cs.ChangeSet, checksum: str, dry_run: bool = False
+):
     with transaction(sessions) as session:
-        return apply_changeset(session, changes, checksum=checksum, path="paper.txt",
-                               dry_run=dry_run)  # fmt: skip
+        return apply_changeset(
+            session, changes, checksum=checksum, path="paper.txt", dry_run=dry_run
+        )
 
 
 def mp159(session: Session) -> Modification:
@@ -115,5 +128,6 @@ def test_a_newer_paper_moves_a_planned_milestone(sessions: sessionmaker[Session]
     with sessions() as session:
         rows = session.scalars(select(Milestone).order_by(Milestone.start)).all()
         assert [(m.start, m.superseded) for m in rows] == [
-            (date(2021, 10, 1), True), (date(2021, 11, 1), False)
-        ]  # fmt: skip
+            (date(2021, 10, 1), True),
+            (date(2021, 11, 1), False),
+        ]

@@ -4,12 +4,14 @@ by a real uvicorn server on a free port, with helpers that sign requests as Slac
 from __future__ import annotations
 
 import logging
+import shutil
 import socket
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -23,6 +25,10 @@ from bot.services import Services
 from bot.settings import Settings
 from bot.slack.redact import RedactingFilter, install_redaction
 from bot.web import create_web_app
+from storage.db import make_engine, session_factory, transaction
+from storage.models import Base
+from storage.sample import load_sample
+from tests.conftest import BACKENDS
 from tests.fakes.signing import action_body, event_body, signed_headers, slash_command_body
 from tests.fakes.slack_api import FakeSlack
 
@@ -100,6 +106,16 @@ class SlackDriver:
         return self.post(action_body(payload))
 
 
+@pytest.fixture(params=["sqlite"])
+def backend(request: pytest.FixtureRequest) -> str:
+    """SQLite by default here, to keep these files fast; tests whose SQL differs by database ask
+    for both with ``@both_databases``."""
+    return str(request.param)
+
+
+both_databases = pytest.mark.parametrize("backend", BACKENDS, indirect=True)
+
+
 @pytest.fixture
 def fake_slack() -> Iterator[FakeSlack]:
     fake = FakeSlack().start()
@@ -107,12 +123,42 @@ def fake_slack() -> Iterator[FakeSlack]:
     fake.stop()
 
 
+@dataclass
+class Store:
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+
+@pytest.fixture(scope="session")
+def sample_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file with the sample data, loaded once; each test gets its own copy."""
+    path = tmp_path_factory.mktemp("sample") / "secbot.db"
+    engine = make_engine(f"sqlite:///{path}")
+    Base.metadata.create_all(engine)
+    with transaction(session_factory(engine)) as session:
+        load_sample(session)
+    engine.dispose()  # checkpoints the WAL into the file
+    return path
+
+
 @pytest.fixture
-def slack_services(
-    fake_slack: FakeSlack, engine: Engine, loaded: sessionmaker[Session]
-) -> Services:
+def store(
+    request: pytest.FixtureRequest, backend: str, tmp_path: Path, sample_sqlite: Path
+) -> Iterator[Store]:
+    """A private store with the sample data: a copy of the SQLite file, or a PostgreSQL schema."""
+    if backend != "sqlite":
+        yield Store(request.getfixturevalue("engine"), request.getfixturevalue("loaded"))
+        return
+    shutil.copyfile(sample_sqlite, tmp_path / "secbot.db")
+    engine = make_engine(f"sqlite:///{tmp_path / 'secbot.db'}")
+    yield Store(engine, session_factory(engine))
+    engine.dispose()
+
+
+@pytest.fixture
+def slack_services(fake_slack: FakeSlack, store: Store) -> Services:
     """Services on the sample store, configured for one workspace at the fake Slack."""
-    return make_services(make_settings(fake_slack), engine, loaded)
+    return make_services(make_settings(fake_slack), store.engine, store.sessions)
 
 
 @pytest.fixture

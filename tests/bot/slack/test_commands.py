@@ -13,7 +13,14 @@ from bot.services import Services
 from bot.slack.chat import APOLOGY
 from bot.views import Answer
 from storage.models import AuditEntry, Subscription
-from tests.bot.slack.conftest import ADMIN, BOT_TOKEN, SlackDriver, redaction_installed
+from tests.bot.slack.conftest import (
+    ADMIN,
+    BOT_TOKEN,
+    SlackDriver,
+    Store,
+    both_databases,
+    redaction_installed,
+)
 
 
 def _answer(slack: SlackDriver, text: str, **fields: object) -> dict:
@@ -91,32 +98,34 @@ def test_channel_escapes_are_not_echoed_raw(slack: SlackDriver) -> None:
     assert "&lt;!channel&gt;" in call.args["text"]
 
 
-def test_administrator_commands_are_refused_to_others(slack: SlackDriver, loaded) -> None:
+def test_administrator_commands_are_refused_to_others(slack: SlackDriver, store: Store) -> None:
     answer = _answer(slack, "closure 28 December 2021", user_id="U0SOMEONE")
     assert "only secbot administrators" in answer["text"]
-    with loaded() as session:
+    with store.sessions() as session:
         assert session.scalars(select(AuditEntry)).all() == []
 
 
-def test_administrator_change_is_audited_with_who(slack: SlackDriver, loaded) -> None:
+@both_databases
+def test_administrator_change_is_audited_with_who(slack: SlackDriver, store: Store) -> None:
     answer = _answer(slack, "set-status MP159 report Report issued for consultation",
                      user_id=ADMIN)  # fmt: skip
     assert answer["text"].startswith("Done")
-    with loaded() as session:
+    with store.sessions() as session:
         entry = session.scalars(select(AuditEntry)).one()
     assert (entry.actor, entry.action, entry.detail["ref"]) == (ADMIN, "set-status", "MP159")
     status = _answer(slack, "status MP159")
     assert "Report issued for consultation" in status["text"]
 
 
-def test_subscribe_in_a_channel_and_in_a_direct_message(slack: SlackDriver, loaded) -> None:
+@both_databases
+def test_subscribe_in_a_channel_and_in_a_direct_message(slack: SlackDriver, store: Store) -> None:
     first = _answer(slack, "subscribe meetings", channel_id="C0CHAN")
     again = _answer(slack, "subscribe meetings", channel_id="C0CHAN")
     mine = _answer(slack, "subscribe MP159", channel_id="D0DM", user_id="U0ME")
     assert first["text"].startswith("Done: this channel")
     assert "already gets" in again["text"]
     assert mine["text"].startswith("Done: you")
-    with loaded() as session:
+    with store.sessions() as session:
         rows = session.scalars(select(Subscription).order_by(Subscription.id)).all()
     assert [(r.surface, r.channel, r.topic, r.value) for r in rows] == [
         ("slack", "C0CHAN", "meetings", ""),

@@ -212,3 +212,13 @@ def test_the_bot_joining_a_personal_chat_stores_who_it_is_with(
     with transaction(services.sessions) as session:
         row = get_conversation(session, conversation_id=act.PERSONAL_CHAT)
         assert row is not None and not row.active
+
+
+def test_channel_chatter_that_does_not_mention_the_bot_gets_no_reply(
+    dev_client: TestClient, connector: FakeBotConnector
+) -> None:
+    activity = act.channel_mention("status MP159", connector.service_url)
+    activity["text"] = "status MP159 is on the agenda"
+    activity["entities"] = []
+    assert dev_client.post(ENDPOINT, json=activity).status_code == 200
+    assert connector.activities() == []

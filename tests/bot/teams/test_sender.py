@@ -17,8 +17,12 @@ from jobs.senders.teams import TeamsSender
 from storage import outbox
 from storage.db import transaction
 from storage.outbox import ClaimedDelivery, NewDelivery
-from storage.teams_store import ConversationRef, get_personal_conversation, mark_removed
-from storage.teams_store import save_conversation
+from storage.teams_store import (
+    ConversationRef,
+    get_personal_conversation,
+    mark_removed,
+    save_conversation,
+)
 from tests.bot.teams import activities as act
 from tests.bot.teams.conftest import BOT_TOKEN, bot_token, teams_settings
 from tests.fakes.bot_connector import FakeBotConnector
@@ -54,6 +58,11 @@ def install(sessions: sessionmaker[Session], service_url: str, **changes: Any) -
                              "bot_id": act.BOT_ID, **changes})  # fmt: skip
     with transaction(sessions) as session:
         save_conversation(session, ref=ref, at=DUE)
+
+
+@pytest.fixture
+def services(empty_services: Services) -> Services:
+    return empty_services
 
 
 @pytest.fixture

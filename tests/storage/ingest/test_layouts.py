@@ -174,7 +174,7 @@ def test_classify(sentence: str, phrase: str, kind: K | None) -> None:
     ("raw", "clean"),
     [
         ("lHD / PPMID Zigbee\nAttributes", "IHD / PPMID Zigbee Attributes"),
-        ("Incorporation of Non GBCS Non-\nMandated Alerts", "Incorporation of Non GBCS Non-Mandated Alerts"),
+        ("Alerts of Non GBCS Non-\nMandated kinds", "Alerts of Non GBCS Non-Mandated kinds"),
         ("‘Removing Table 28c | from the GBCS’", "Removing Table 28c from the GBCS"),
         ("Batch 5 —", "Batch 5"),
     ],
@@ -203,3 +203,8 @@ def test_yearless_dates_without_a_document_date_need_today() -> None:
     assert run(text).milestones == []
     anchored = extract(source_from_text(text), today=date(2024, 2, 1))
     assert [m.date.iso() for m in anchored.milestones] == ["2024-05"]
+
+
+def test_a_possessive_is_not_a_title() -> None:
+    result = run("SECAS note\n\nMP123's impact on the DCC is large. MP124 'Real Title' is fine.\n")
+    assert {m.ref: m.title for m in result.modifications} == {"MP123": "", "MP124": "Real Title"}

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from sec.lifecycle import Stage
 from sec.references import unique_refs
-from storage.ingest import ChangeSet
+from storage.ingest import ChangeSet, extract, source_from_text
 from tests.storage.ingest.conftest import seed
 
 
@@ -56,3 +57,15 @@ def test_prose_only_modifications_get_a_stage() -> None:
 def test_no_releases_milestones_or_decisions() -> None:
     result = changes()
     assert (result.releases, result.milestones, result.decisions) == ([], [], [])
+
+
+def test_link_titles_survive_without_the_link_markup() -> None:
+    # A PDF keeps the link's words but not the brackets: "of SECMP0026 – Changes to ..., as ..."
+    source, _ = seed("004")
+    plain = re.sub(r"\[([^\]]*)\]\(#\)", r"\1", source.text)
+    titles = {m.ref: m.title for m in extract(source_from_text(plain)).modifications}
+    assert titles["SECMP0026"] == "Changes to the Security Sub-Committee Nomination Process"
+    assert titles["SECMP0016"] == (
+        "Consideration of maximum credit value in credit cover calculation"
+    )
+    assert titles["SECMP0034"] == "Changes to the SEC Section D for DCC analysis provisions"

@@ -97,7 +97,10 @@ def _ping(engine: Engine) -> None:
 
 def _slack_routes(app: App) -> list[Route]:
     async def events(request: Request) -> Response:
-        bolt_request = to_bolt_request(request, await request.body())
+        try:
+            bolt_request = to_bolt_request(request, await request.body())
+        except UnicodeDecodeError:  # Slack sends UTF-8; anything else is not from Slack
+            return PlainTextResponse("Bad request", status_code=400)
         return to_starlette_response(await run_in_threadpool(app.dispatch, bolt_request))
 
     routes = [Route("/slack/events", events, methods=["POST"])]

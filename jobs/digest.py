@@ -1,8 +1,9 @@
 """The daily digest: at 09:00 on each Working Day, the SEC dates of the next five Working Days.
 
 It goes to channels subscribed to topic ``all`` (and to a ``digest`` topic, should one be
-added), through the outbox like any reminder (key "digest:daily:<day>"), so it is sent once, late
-within 24 h, or recorded as skipped. A day with nothing coming up sends no digest.
+added), through the outbox like any reminder (key "digest:daily:<day>"), so it is sent once, or
+late within 24 h. Only the latest Working Day's digest is queued (a newer one supersedes it), and
+a day with nothing coming up sends none.
 """
 
 from __future__ import annotations
@@ -30,16 +31,15 @@ def digest_key(day: date) -> str:
     return f"digest:daily:{day.isoformat()}"
 
 
-def _digest_days(calendar: WorkingCalendar, now: datetime, ctx: JobContext) -> list[date]:
-    """Working Days whose 09:00 lies in the lookback window up to now."""
-    first = (now - ctx.rules.lookback).date()
-    days = (first + timedelta(days=n) for n in range((now.date() - first).days + 1))
-    return [
-        d
-        for d in days
-        if calendar.is_working_day(d)
-        and now - ctx.rules.lookback <= at_london(d, ctx.policy.hour) <= now
-    ]
+def _digest_day(calendar: WorkingCalendar, now: datetime, ctx: JobContext) -> date | None:
+    """The latest Working Day whose 09:00 has passed, within the lookback: a digest is
+    superseded by the next one, so older missed ones are not queued at all."""
+    day = now.date()
+    while at_london(day, ctx.policy.hour) >= now - ctx.rules.lookback:
+        if calendar.is_working_day(day) and at_london(day, ctx.policy.hour) <= now:
+            return day
+        day -= timedelta(days=1)
+    return None
 
 
 def _recipients(session: Session, surfaces: set[str]) -> list[tuple[str, str]]:
@@ -52,6 +52,23 @@ def _recipients(session: Session, surfaces: set[str]) -> list[tuple[str, str]]:
 def _context(day: date, until: date, events: list[Event]) -> dict[str, Any]:
     items = [{**e.context, "kind": e.kind, "target": e.target} for e in events]
     return {"kind": "digest", "day": day, "until": until, "events": items}
+
+
+def _digest_rows(
+    ctx: JobContext, day: date, until: date, events: list[Event], targets: list[tuple[str, str]]
+) -> list[NewDelivery]:
+    """One row per channel, the payload rendered once per surface."""
+    due_at, key = at_london(day, ctx.policy.hour), digest_key(day)
+    context = _context(day, until, events)
+    payloads = {
+        surface: build_payload(ctx.render, template="digest", surface=surface, key=key,
+                               due_at=due_at, context=context)
+        for surface in {surface for surface, _ in targets}
+    }  # fmt: skip
+    return [
+        NewDelivery(key, "digest", surface, channel, due_at, payloads[surface])
+        for surface, channel in targets
+    ]
 
 
 def enqueue_digests(ctx: JobContext, now: datetime) -> dict[str, int]:
@@ -67,16 +84,12 @@ def enqueue_digests(ctx: JobContext, now: datetime) -> dict[str, int]:
         snapshot, calendar = load_snapshot(
             session, start=first, end=(now + horizon).date(), as_of=now.date()
         )
-        for day in _digest_days(calendar, now, ctx):
-            until = calendar.add_working_days(day, ctx.rules.digest_days)
-            events = events_between(snapshot, calendar, day, until, ctx.policy)
-            if not events:
-                continue
-            due_at, key = at_london(day, ctx.policy.hour), digest_key(day)
-            context = _context(day, until, events)
-            payload = build_payload(ctx.render, template="digest", surface="slack", key=key,
-                                    due_at=due_at, context=context)  # fmt: skip
-            rows = [NewDelivery(key, "digest", surface, channel, due_at, payload)
-                    for surface, channel in targets]  # fmt: skip
-            enqueued += enqueue_deliveries(session, rows=rows, now=ctx.wall_clock())
+        day = _digest_day(calendar, now, ctx)
+        if day is None:
+            return {"enqueued": 0}
+        until = calendar.add_working_days(day, ctx.rules.digest_days)
+        events = events_between(snapshot, calendar, day, until, ctx.policy)
+        if events:
+            rows = _digest_rows(ctx, day, until, events, targets)
+            enqueued = enqueue_deliveries(session, rows=rows, now=ctx.wall_clock())
     return {"enqueued": enqueued}

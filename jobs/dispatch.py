@@ -53,9 +53,14 @@ def dispatch_due(ctx: JobContext, now: datetime) -> dict[str, int]:
         )
     for _ in range(MAX_BATCHES):
         with transaction(ctx.sessions) as session:
-            claimed = claim_due(session, now=now, worker_id=ctx.worker_id,
-                                claimed_at=ctx.wall_clock(), surfaces=ctx.senders.keys(),
-                                limit=ctx.rules.batch)  # fmt: skip
+            claimed = claim_due(
+                session,
+                now=now,
+                worker_id=ctx.worker_id,
+                claimed_at=ctx.wall_clock(),
+                surfaces=ctx.senders.keys(),
+                limit=ctx.rules.batch,
+            )
         if not claimed:
             break
         counts.update(_send_batch(ctx, claimed, now))
@@ -97,8 +102,9 @@ def _send_one(ctx: JobContext, row: ClaimedDelivery, now: datetime) -> str:
     overdue = now - row.due_at
     sender = ctx.senders[row.surface]
     try:
-        result = sender.send(row, late=overdue > ctx.rules.late_after,
-                             too_old=overdue > ctx.rules.catch_up)  # fmt: skip
+        result = sender.send(
+            row, late=overdue > ctx.rules.late_after, too_old=overdue > ctx.rules.catch_up
+        )
     except Exception as exc:  # an unknown outcome: retried, and looked for first
         log.exception("sending %s to %s failed", row.reminder_key, row.recipient)
         result = SendResult("retry", error=f"{type(exc).__name__}: {exc}")
@@ -114,18 +120,25 @@ def _record(ctx: JobContext, row: ClaimedDelivery, result: SendResult, now: date
         if result.outcome == "sent":
             late = now - row.due_at > rules.late_after
             state = "late_sent" if late else "sent"
-            mark_sent(session, delivery_id=row_id, worker_id=me, ts=result.ts or "", at=now,
-                      late=late)  # fmt: skip
+            mark_sent(
+                session, delivery_id=row_id, worker_id=me, ts=result.ts or "", at=now, late=late
+            )
         elif result.outcome == "skipped":
-            mark_skipped(session, delivery_id=row_id, worker_id=me,
-                         reason=result.error or "skipped")  # fmt: skip
+            mark_skipped(
+                session, delivery_id=row_id, worker_id=me, reason=result.error or "skipped"
+            )
         elif result.outcome == "dead" or row.attempts >= rules.max_attempts:
             state = "dead"
             mark_dead(session, delivery_id=row_id, worker_id=me, error=_dead_reason(row, result))
         else:
             delay = rules.retry_delay(row.attempts, result.retry_after)
-            mark_retry(session, delivery_id=row_id, worker_id=me,
-                       error=result.error or "retry", retry_at=now + delay)  # fmt: skip
+            mark_retry(
+                session,
+                delivery_id=row_id,
+                worker_id=me,
+                error=result.error or "retry",
+                retry_at=now + delay,
+            )
     _log(row, state, result)
     return state
 
@@ -138,8 +151,15 @@ def _dead_reason(row: ClaimedDelivery, result: SendResult) -> str:
 
 def _log(row: ClaimedDelivery, state: str, result: SendResult) -> None:
     level = logging.WARNING if state in ("dead", "retry", "skipped") else logging.INFO
-    log.log(level, "%s -> %s/%s: %s%s", row.reminder_key, row.surface, row.recipient, state,
-            f" ({result.error})" if result.error else "")  # fmt: skip
+    log.log(
+        level,
+        "%s -> %s/%s: %s%s",
+        row.reminder_key,
+        row.surface,
+        row.recipient,
+        state,
+        f" ({result.error})" if result.error else "",
+    )
 
 
 def reminders_job(ctx: JobContext, now: datetime) -> dict[str, int]:

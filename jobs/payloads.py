@@ -14,7 +14,7 @@ from typing import Any
 from jobs.context import Renderer
 
 EVENT_TYPE = "sec_reminder"
-SUPPORTED_SURFACES = ("slack",)
+SUPPORTED_SURFACES = ("slack", "teams")
 
 
 def metadata(key: str) -> dict[str, Any]:
@@ -34,6 +34,14 @@ def build_payload(
     """The stored payload of one message kind ("reminder", "digest") for a surface."""
     if surface not in SUPPORTED_SURFACES:
         raise ValueError(f"no reminder templates for surface {surface!r}")
+    if surface == "teams":
+        # Imported here: the Teams SDK is only loaded where Teams rows are queued.
+        from jobs.senders.teams import teams_payload
+
+        teams = teams_payload(
+            render, template=template, key=key, due_at=due_at, context=dict(context)
+        )
+        return {**teams, "metadata": metadata(key)}
     text = render("text", template, r=context)
     blocks = json.loads(render("slack", template, r=context))
     late_note = render("text", "late_note", due_at=due_at)

@@ -85,8 +85,11 @@ def load_snapshot(
         kind = meeting_kind_for(milestone)
         if anchor is not None and kind is anchor.kind:
             expected[(anchor.uid, anchor.day)].append(_concerned(milestone))
-        facts.append(MilestoneFacts(milestone.kind, milestone_window(milestone),
-                                    _concerned(milestone), anchor, kind))  # fmt: skip
+        facts.append(
+            MilestoneFacts(
+                milestone.kind, milestone_window(milestone), _concerned(milestone), anchor, kind
+            )
+        )
     meeting_facts = tuple(
         MeetingFacts(m, tuple(_by_ref(expected.get((m.uid, m.day), [])))) for m in meetings
     )
@@ -134,16 +137,19 @@ def load_audience(session: Session, *, surfaces: Iterable[str]) -> Audience:
     wanted = set(surfaces) & set(SUPPORTED_SURFACES)
     audience: dict[str, list[Listener]] = defaultdict(list)
     for sub in session.scalars(select(Subscription).where(Subscription.surface.in_(wanted))):
-        audience[_subscription_topic(sub)].append(Listener(sub.surface, sub.channel,
-                                                           sub.created_at))  # fmt: skip
-    if "slack" in wanted:
-        stmt = (
-            select(Modification.ref, Contact.slack_user_id)
-            .join(Contact, Contact.modification_id == Modification.id)
-            .where(Contact.slack_user_id.is_not(None), Contact.role.in_(("proposer", "follower")))
+        audience[_subscription_topic(sub)].append(
+            Listener(sub.surface, sub.channel, sub.created_at)
         )
-        for ref, user in session.execute(stmt):
-            audience[ref_topic(ref)].append(Listener("slack", str(user)))
+    stmt = (
+        select(Modification.ref, Contact.slack_user_id, Contact.teams_user_id)
+        .join(Contact, Contact.modification_id == Modification.id)
+        .where(Contact.role.in_(("proposer", "follower")))
+    )
+    for ref, slack_user, teams_user in session.execute(stmt):
+        if slack_user and "slack" in wanted:
+            audience[ref_topic(ref)].append(Listener("slack", str(slack_user)))
+        if teams_user and "teams" in wanted:
+            audience[ref_topic(ref)].append(Listener("teams", str(teams_user)))
     return audience
 
 
@@ -178,11 +184,24 @@ def _rows_for(
     rows = []
     for surface, address in sorted(targets):
         if surface not in payloads:
-            payloads[surface] = build_payload(ctx.render, template="reminder", surface=surface,
-                                              key=reminder.key, due_at=reminder.due_at,
-                                              context=reminder.context)  # fmt: skip
-        rows.append(NewDelivery(reminder.key, reminder.kind, surface, address,
-                                reminder.due_at, dict(payloads[surface])))  # fmt: skip
+            payloads[surface] = build_payload(
+                ctx.render,
+                template="reminder",
+                surface=surface,
+                key=reminder.key,
+                due_at=reminder.due_at,
+                context=reminder.context,
+            )
+        rows.append(
+            NewDelivery(
+                reminder.key,
+                reminder.kind,
+                surface,
+                address,
+                reminder.due_at,
+                dict(payloads[surface]),
+            )
+        )
     return rows
 
 
@@ -199,8 +218,9 @@ def enqueue_due(ctx: JobContext, now: datetime) -> dict[str, int]:
         existing = list_delivery_keys(session, due_from=start)
         rows: list[NewDelivery] = []
         for reminder in due:
-            targets = recipients(reminder.audience_topics, audience, due_at=reminder.due_at,
-                                 now=now)  # fmt: skip
+            targets = recipients(
+                reminder.audience_topics, audience, due_at=reminder.due_at, now=now
+            )
             targets = {t for t in targets if (reminder.key, *t) not in existing}
             rows.extend(_rows_for(ctx, reminder, targets))
         added = enqueue_deliveries(session, rows=rows, now=ctx.wall_clock())

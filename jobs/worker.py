@@ -49,15 +49,19 @@ class WorkerConfig:
     pace: float = 1.0  # seconds between messages to one channel
     policy: ReminderPolicy = DEFAULT_POLICY
     rules: OutboxRules = field(default_factory=OutboxRules)
+    # Senders built by the entry point (Teams: its credentials live in bot's settings).
+    extra_senders: Mapping[str, Sender] = field(default_factory=dict)
 
 
 def build_senders(config: WorkerConfig) -> dict[str, Sender]:
-    """The senders we can use; without a Slack token, Slack rows are not even queued."""
-    if not config.slack_token:
+    """The senders we can use; a surface without one has no rows queued at all."""
+    senders: dict[str, Sender] = dict(config.extra_senders)
+    if config.slack_token:
+        client = make_client(config.slack_token, config.slack_base_url)
+        senders["slack"] = SlackSender(client, Pacer(config.pace))
+    else:
         log.warning("no SLACK_BOT_TOKEN: Slack reminders are not queued or sent")
-        return {}
-    client = make_client(config.slack_token, config.slack_base_url)
-    return {"slack": SlackSender(client, Pacer(config.pace))}
+    return senders
 
 
 def build_context(config: WorkerConfig, *, exclusive: bool) -> JobContext:
@@ -77,8 +81,9 @@ def run_once(
 ) -> dict[str, Mapping[str, int] | None] | None:
     """Every job once as if the clock read ``at``; None if another worker kept the lock."""
     lock = lock or make_lock(config.engine)
-    if not wait_for_lock(lock, poll=min(config.standby_poll, 1.0),
-                         timeout=config.once_lock_timeout):  # fmt: skip
+    if not wait_for_lock(
+        lock, poll=min(config.standby_poll, 1.0), timeout=config.once_lock_timeout
+    ):
         return None
     try:
         return run_all_once(build_context(config, exclusive=True), at.astimezone(config.tz))

@@ -38,8 +38,14 @@ def run_job(
         log.info("job %s done in %.2fs: %s", job_id, time.monotonic() - timer, dict(result))
     try:
         with transaction(ctx.sessions) as session:
-            record_job_run(session, job_id=job_id, clock=clock, started=started,
-                           finished=ctx.wall_clock(), error=error)  # fmt: skip
+            record_job_run(
+                session,
+                job_id=job_id,
+                clock=clock,
+                started=started,
+                finished=ctx.wall_clock(),
+                error=error,
+            )
     except Exception:  # the database may be what failed; the log has the story
         log.exception("could not record the run of job %s", job_id)
     return result

@@ -224,8 +224,9 @@ def _meeting_events(
     context = {"meeting": _meeting_context(meeting), "modifications": _concerned(facts.expected)}
     uid, day = meeting.uid, meeting.day
     topics = _topics(Category.MEETING, facts.expected)
-    yield Event("meeting", uid, day.isoformat(), day, Category.MEETING, topics, leads.meeting,
-                context)  # fmt: skip
+    yield Event(
+        "meeting", uid, day.isoformat(), day, Category.MEETING, topics, leads.meeting, context
+    )
     deadlines = (
         ("agenda_deadline", meeting.agenda_deadline, leads.agenda),
         ("papers_deadline", meeting.papers_deadline, leads.papers),
@@ -235,8 +236,16 @@ def _meeting_events(
             continue
         extra = {"deadline": deadline, "wd_before": calendar.working_days_between(deadline, day)}
         topics = _topics(Category.DEADLINE, facts.expected)
-        yield Event(kind, uid, deadline.isoformat(), deadline, Category.DEADLINE, topics, found,
-                    {**context, **extra})  # fmt: skip
+        yield Event(
+            kind,
+            uid,
+            deadline.isoformat(),
+            deadline,
+            Category.DEADLINE,
+            topics,
+            found,
+            {**context, **extra},
+        )
 
 
 def _window_anchor(window: VagueDate, calendar: WorkingCalendar) -> date:
@@ -272,8 +281,16 @@ def _milestone_event(
         "modifications": _concerned([facts.concerned]),
     }
     topics = _topics(Category.DEADLINE, [facts.concerned])
-    return Event(facts.kind, facts.concerned.ref.upper(), token, target, Category.DEADLINE,
-                 topics, leads, context)  # fmt: skip
+    return Event(
+        facts.kind,
+        facts.concerned.ref.upper(),
+        token,
+        target,
+        Category.DEADLINE,
+        topics,
+        leads,
+        context,
+    )
 
 
 def release_slug(name: str) -> str:
@@ -282,13 +299,24 @@ def release_slug(name: str) -> str:
 
 def _release_event(facts: ReleaseFacts, policy: ReminderPolicy) -> Event:
     context = {
-        "release": {"name": facts.name, "title": release_title(facts.name),
-                    "go_live": facts.go_live},
+        "release": {
+            "name": facts.name,
+            "title": release_title(facts.name),
+            "go_live": facts.go_live,
+        },
         "modifications": _concerned(facts.scope),
-    }  # fmt: skip
+    }
     topics = _topics(Category.RELEASE, facts.scope, release_topic(facts.name))
-    return Event("release_go_live", release_slug(facts.name), facts.go_live.isoformat(),
-                 facts.go_live, Category.RELEASE, topics, policy.release, context)  # fmt: skip
+    return Event(
+        "release_go_live",
+        release_slug(facts.name),
+        facts.go_live.isoformat(),
+        facts.go_live,
+        Category.RELEASE,
+        topics,
+        policy.release,
+        context,
+    )
 
 
 def plan_events(

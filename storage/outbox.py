@@ -99,9 +99,7 @@ def release_orphans(
     """
     abandoned = Delivery.claimed_at < claimed_before
     if other_than is not None:
-        abandoned = or_(
-            abandoned, Delivery.claimed_by.is_(None), Delivery.claimed_by != other_than
-        )
+        abandoned = or_(abandoned, Delivery.claimed_by.is_(None), Delivery.claimed_by != other_than)
     stmt = (
         update(Delivery)
         .where(Delivery.state == "sending", abandoned)
@@ -185,34 +183,55 @@ def mark_sent(
 ) -> bool:
     """Slack accepted the message (or it was found there): sent, or late_sent."""
     state = "late_sent" if late else "sent"
-    return _mark(session, delivery_id=delivery_id, worker_id=worker_id, state=state,
-                 message_ts=ts, sent_at=at, last_error=None)  # fmt: skip
+    return _mark(
+        session,
+        delivery_id=delivery_id,
+        worker_id=worker_id,
+        state=state,
+        message_ts=ts,
+        sent_at=at,
+        last_error=None,
+    )
 
 
 def mark_retry(
     session: Session, *, delivery_id: int, worker_id: str, error: str, retry_at: datetime
 ) -> bool:
     """Back to pending, not before retry_at."""
-    return _mark(session, delivery_id=delivery_id, worker_id=worker_id, state="pending",
-                 last_error=error, next_attempt_at=retry_at)  # fmt: skip
+    return _mark(
+        session,
+        delivery_id=delivery_id,
+        worker_id=worker_id,
+        state="pending",
+        last_error=error,
+        next_attempt_at=retry_at,
+    )
 
 
 def mark_unclaimed(session: Session, *, delivery_id: int, worker_id: str) -> bool:
     """Hand a claimed row back untried (its claim does not count as an attempt)."""
-    return _mark(session, delivery_id=delivery_id, worker_id=worker_id, state="pending",
-                 attempts=Delivery.attempts - 1, claimed_by=None)  # fmt: skip
+    return _mark(
+        session,
+        delivery_id=delivery_id,
+        worker_id=worker_id,
+        state="pending",
+        attempts=Delivery.attempts - 1,
+        claimed_by=None,
+    )
 
 
 def mark_dead(session: Session, *, delivery_id: int, worker_id: str, error: str) -> bool:
     """Given up: listed by ``secbot deliveries --state dead``."""
-    return _mark(session, delivery_id=delivery_id, worker_id=worker_id, state="dead",
-                 last_error=error)  # fmt: skip
+    return _mark(
+        session, delivery_id=delivery_id, worker_id=worker_id, state="dead", last_error=error
+    )
 
 
 def mark_skipped(session: Session, *, delivery_id: int, worker_id: str, reason: str) -> bool:
     """Too late to send, and not found among what was sent."""
-    return _mark(session, delivery_id=delivery_id, worker_id=worker_id, state="skipped",
-                 last_error=reason)  # fmt: skip
+    return _mark(
+        session, delivery_id=delivery_id, worker_id=worker_id, state="skipped", last_error=reason
+    )
 
 
 def list_deliveries(

@@ -11,6 +11,7 @@ import typer
 
 from bot.services import Services, build_services
 from bot.templating import render
+from jobs.context import Sender
 from jobs.plan import load_snapshot
 from jobs.worker import EXIT_LOCK_LOST, WorkerConfig, run_forever, run_once
 from sec.reminders import DEFAULT_POLICY, reminders_between
@@ -41,12 +42,34 @@ def _day(text: str | None, option: str) -> date | None:
         ) from None
 
 
+def _teams_senders(svc: Services) -> dict[str, Sender]:
+    """The Teams sender when Teams is enabled (the SDK loads only then)."""
+    from bot.teams.settings import TeamsSettings
+
+    teams = TeamsSettings()
+    if not teams.enabled:
+        return {}
+    from bot.teams.sender import make_teams_sender
+
+    try:
+        return {"teams": make_teams_sender(svc, teams)}
+    except Exception:  # a Teams misconfiguration must not stop Slack reminders
+        log.exception("Teams sender unavailable; Teams reminders are not queued")
+        return {}
+
+
 def worker_config(svc: Services, *, standby_poll: float = 5.0) -> WorkerConfig:
     settings = svc.settings
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
-    return WorkerConfig(engine=svc.engine, render=render, slack_token=token,
-                        slack_base_url=settings.slack_api_base_url, tz=settings.tz,
-                        standby_poll=standby_poll)  # fmt: skip
+    return WorkerConfig(
+        engine=svc.engine,
+        render=render,
+        slack_token=token,
+        slack_base_url=settings.slack_api_base_url,
+        tz=settings.tz,
+        standby_poll=standby_poll,
+        extra_senders=_teams_senders(svc),
+    )
 
 
 def worker(
@@ -122,8 +145,10 @@ def deliveries(
         rows = list_deliveries(session, state=state, limit=limit)
     for row in rows:
         error = f"  ({row.last_error})" if row.last_error else ""
-        typer.echo(f"{row.id:>6}  {row.state:<9}  {uk_datetime(row.due_at)}  {row.surface}:"
-                   f"{row.recipient}  {row.reminder_key}  tries {row.attempts}{error}")  # fmt: skip
+        typer.echo(
+            f"{row.id:>6}  {row.state:<9}  {uk_datetime(row.due_at)}  {row.surface}:"
+            f"{row.recipient}  {row.reminder_key}  tries {row.attempts}{error}"
+        )
     typer.echo(f"{len(rows)} deliveries{f' in state {state}' if state else ''}.")
 
 

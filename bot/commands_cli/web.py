@@ -21,7 +21,7 @@ def _secrets(svc: Services) -> list[str]:
 
 
 def serve(
-    host: Annotated[str, typer.Option(help="interface to listen on", envvar="HOST")] = "127.0.0.1",
+    host: Annotated[str, typer.Option(help="interface to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="port to listen on", envvar="PORT")] = 3000,
 ) -> None:
     """The web process (Slack events, health, calendar feed); Socket Mode with SLACK_APP_TOKEN."""

@@ -15,7 +15,8 @@ REDACTED = "[redacted]"
 _PATTERNS = (
     re.compile(r"xox[abposr]-[A-Za-z0-9-]+"),  # bot, user, app config and refresh tokens
     re.compile(r"xapp-[A-Za-z0-9-]+"),  # app-level (Socket Mode) tokens
-    re.compile(r"https://hooks\.slack(?:-gov)?\.com/\S+"),  # response_url and webhooks
+    # response_url and webhooks, plain or URL-encoded as in a slash command's form body
+    re.compile(r"https?(?::|%3A)(?://|%2F%2F)hooks\.slack(?:-gov)?\.com(?:/|%2F)[^\s&\"']+", re.I),
     re.compile(r"(?<=[\"'&?\s])token=[^&\s\"']+"),  # legacy verification token in form bodies
     re.compile(r"(?<=[\"'])token[\"']\s*:\s*[\"'][^\"']+[\"']"),  # ... and in JSON or reprs
 )

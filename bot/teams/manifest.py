@@ -84,17 +84,21 @@ def build_manifest(
         },
         "icons": {"color": "color.png", "outline": "outline.png"},
         "accentColor": "#{:02X}{:02X}{:02X}".format(*ACCENT),
-        "bots": [{
-            "botId": app_id,
-            "scopes": SCOPES,
-            "supportsFiles": False,
-            "isNotificationOnly": False,
-            "commandLists": [{"scopes": SCOPES, "commands": command_list(commands)}],
-        }],
+        "bots": [_bot(app_id, commands)],
         "permissions": ["identity", "messageTeamMembers"],
         "validDomains": [settings.app_domain] if settings.app_domain else [],
     }  # fmt: skip
     return manifest
+
+
+def _bot(app_id: str, commands: Sequence[tuple[str, str, str]]) -> dict[str, Any]:
+    return {
+        "botId": app_id,
+        "scopes": SCOPES,
+        "supportsFiles": False,
+        "isNotificationOnly": False,
+        "commandLists": [{"scopes": SCOPES, "commands": command_list(commands)}],
+    }
 
 
 def png(width: int, height: int, pixel: Callable[[int, int], RGBA]) -> bytes:

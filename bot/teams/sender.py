@@ -21,9 +21,12 @@ def make_teams_sender(
     """The Teams sender, with bot tokens from the same credentials the endpoint uses.
 
     The SDK App is built only for its token source (client secret, managed identity, or a token
-    callable); it is never started.
+    callable); it is never started. With TEAMS_ALLOW_UNAUTHENTICATED and no app id (local
+    development against a fake connector) messages are posted without a token.
     """
     settings = settings or TeamsSettings()
+    if not settings.enabled:
+        raise ValueError("Teams is not configured: set TEAMS_APP_ID (and a secret or identity)")
     app = create_teams_app(services, settings, token=token, cloud=cloud)
     return TeamsSender(
         services.sessions,

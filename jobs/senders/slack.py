@@ -36,13 +36,29 @@ SLACK_API = "https://slack.com/api/"
 # ok:false errors that another try cannot fix: dead-letter at once.
 FATAL_ERRORS = frozenset(
     {
-        "channel_not_found", "not_in_channel", "is_archived", "invalid_auth", "not_authed",
-        "account_inactive", "token_revoked", "token_expired", "missing_scope", "msg_too_long",
-        "invalid_blocks", "invalid_blocks_format", "invalid_metadata_format",
-        "invalid_metadata_schema", "no_text", "restricted_action", "user_not_found",
-        "cannot_dm_bot", "user_disabled", "ekm_access_denied", "team_access_not_granted",
+        "channel_not_found",
+        "not_in_channel",
+        "is_archived",
+        "invalid_auth",
+        "not_authed",
+        "account_inactive",
+        "token_revoked",
+        "token_expired",
+        "missing_scope",
+        "msg_too_long",
+        "invalid_blocks",
+        "invalid_blocks_format",
+        "invalid_metadata_format",
+        "invalid_metadata_schema",
+        "no_text",
+        "restricted_action",
+        "user_not_found",
+        "cannot_dm_bot",
+        "user_disabled",
+        "ekm_access_denied",
+        "team_access_not_granted",
     }
-)  # fmt: skip
+)
 HISTORY_PAGES = 5
 HISTORY_MARGIN = timedelta(hours=1)  # clock skew between us and Slack
 
@@ -128,8 +144,12 @@ class SlackSender:
             if delivery.attempts > 1:
                 found = self.find_posted(delivery)
                 if found is not None:
-                    log.info("found %s in %s (ts %s); not posting again",
-                             delivery.reminder_key, delivery.recipient, found)  # fmt: skip
+                    log.info(
+                        "found %s in %s (ts %s); not posting again",
+                        delivery.reminder_key,
+                        delivery.recipient,
+                        found,
+                    )
                     return SendResult("sent", ts=found)
             if too_old:
                 return SendResult("skipped", error="past the catch-up window; not found in Slack")
@@ -176,9 +196,12 @@ class SlackSender:
         cursor: str | None = None
         for _ in range(HISTORY_PAGES):
             response = self.client.conversations_history(
-                channel=channel, include_all_metadata=True, oldest=f"{oldest:.6f}", limit=200,
+                channel=channel,
+                include_all_metadata=True,
+                oldest=f"{oldest:.6f}",
+                limit=200,
                 cursor=cursor,
-            )  # fmt: skip
+            )
             for message in response.get("messages") or []:
                 if _is_ours(message, delivery.reminder_key):
                     return str(message["ts"])

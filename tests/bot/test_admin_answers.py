@@ -59,14 +59,17 @@ def test_each_change_is_recorded_with_who_and_when(router: Router, loaded) -> No
     assert {e.actor for e in entries} == {"UADMIN"}
     assert all(e.at.tzinfo is not None or e.at.year >= 2021 for e in entries)
     with loaded() as session:
-        milestone = session.scalars(select(Milestone).where(Milestone.text ==
-                                                            "report back to the Panel")).one()
+        milestone = session.scalars(
+            select(Milestone).where(Milestone.text == "report back to the Panel")
+        ).one()
         assert (milestone.precision, milestone.start) == ("early", date(2022, 5, 1))
         assert session.scalars(select(Contact.slack_user_id)).all() == ["U0JANE"]
         assert session.scalars(select(Closure.reason)).all() == ["office shut"]
         changes = session.scalars(select(MeetingChange).order_by(MeetingChange.id)).all()
         assert [(c.kind, c.action, c.day) for c in changes][-2:] == [
-            ("working_group", "move", date(2022, 5, 11)), ("panel", "cancel", None)]
+            ("working_group", "move", date(2022, 5, 11)),
+            ("panel", "cancel", None),
+        ]
 
 
 def test_moved_meeting_says_what_it_was(router: Router) -> None:
@@ -92,8 +95,10 @@ def test_stage_and_kind_parsing() -> None:
 
 
 @settings(deadline=None)  # the first parse loads dateparser
-@given(day=st.dates(date(2018, 1, 1), date(2030, 12, 31)),
-       note=st.lists(st.sampled_from(["report", "back", "to", "Panel", "room"]), max_size=4))
+@given(
+    day=st.dates(date(2018, 1, 1), date(2030, 12, 31)),
+    note=st.lists(st.sampled_from(["report", "back", "to", "Panel", "room"]), max_size=4),
+)
 def test_split_date_takes_the_date_and_leaves_the_note(day: date, note: list[str]) -> None:
     words = f"{day.day} {day:%B %Y}".split() + note
     found = split_date(words, today=TODAY, want={Precision.DAY})
@@ -103,8 +108,10 @@ def test_split_date_takes_the_date_and_leaves_the_note(day: date, note: list[str
     assert split_date(weekday, today=TODAY) == found
 
 
-@given(user=st.from_regex(r"[UW][A-Z0-9]{4,10}", fullmatch=True),
-       name=st.from_regex(r"[a-z.]{0,12}", fullmatch=True))
+@given(
+    user=st.from_regex(r"[UW][A-Z0-9]{4,10}", fullmatch=True),
+    name=st.from_regex(r"[a-z.]{0,12}", fullmatch=True),
+)
 def test_split_user_reads_slack_mentions_and_ids(user: str, name: str) -> None:
     mention = f"<@{user}|{name}>" if name else f"<@{user}>"
     assert split_user(f"MP159 {mention}") == ("MP159", user)

@@ -9,6 +9,7 @@ here too, recorded under the method name "response_url".
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
@@ -73,10 +74,10 @@ class _State:
 class FakeSlack:
     """The fake Web API server: start(), use base_url, inspect calls, stop()."""
 
-    def __init__(self, host: str = "127.0.0.1") -> None:
+    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
         self._state = _State()
         self._cond = threading.Condition()
-        self._server = ThreadingHTTPServer((host, 0), _handler_for(self))
+        self._server = ThreadingHTTPServer((host, port), _handler_for(self))
         self._server.daemon_threads = True
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
@@ -242,10 +243,8 @@ def _decode_args(query: str, body: bytes, content_type: str) -> dict[str, Any]:
         args.update(parse_qsl(text, keep_blank_values=True))
     for key in _JSON_ARGS:
         if isinstance(args.get(key), str):
-            try:
+            with contextlib.suppress(ValueError):  # not JSON after all: keep the string
                 args[key] = json.loads(args[key])
-            except ValueError:
-                pass
     return args
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
@@ -47,8 +47,14 @@ def make_ctx(
 ) -> JobContext:
     """A context whose Slack sender talks to the fake, unpaced."""
     sender = SlackSender(make_client(TOKEN, fake.base_url, timeout=5), Pacer(0))
-    ctx = JobContext(sessions=sessions, render=render, senders={"slack": sender},
-                     worker_id=worker_id, exclusive=exclusive, rules=OutboxRules(**rules))  # fmt: skip
+    ctx = JobContext(
+        sessions=sessions,
+        render=render,
+        senders={"slack": sender},
+        worker_id=worker_id,
+        exclusive=exclusive,
+        rules=OutboxRules(**rules),
+    )
     if clock is not None:
         ctx.clock = ctx.wall_clock = lambda: clock
     return ctx
@@ -62,8 +68,15 @@ def subscribe(
     at: datetime | None = None,
 ) -> None:
     with transaction(sessions) as session:
-        create_subscription(session, surface="slack", channel=channel, topic=topic, value=value,
-                            created_by="test", at=at or london("2017-01-01T00:00"))  # fmt: skip
+        create_subscription(
+            session,
+            surface="slack",
+            channel=channel,
+            topic=topic,
+            value=value,
+            created_by="test",
+            at=at or london("2017-01-01T00:00"),
+        )
 
 
 def posted(fake: FakeSlack) -> list[tuple[str, str]]:
@@ -89,6 +102,3 @@ def stored(fake: FakeSlack, channels: list[str]) -> Counter[tuple[str, str]]:
 def rows(sessions: sessionmaker[Session]) -> list[Delivery]:
     with transaction(sessions) as session:
         return list(session.scalars(select(Delivery).order_by(Delivery.due_at, Delivery.id)))
-
-
-RowsFn = Callable[[sessionmaker[Session]], list[Delivery]]

@@ -32,8 +32,9 @@ def test_done_when_agenda_then_nothing_new_then_the_meeting(
     subscribe(loaded, "C1", "all")
     run_all_once(make_ctx(loaded, fake_slack), london("2019-03-18T09:00"))
     assert ("C1", AGENDA) in posted(fake_slack)
-    (call,) = [c for c in fake_slack.calls("chat.postMessage") if c.args["metadata"] ==
-               metadata(AGENDA)]  # fmt: skip
+    (call,) = [
+        c for c in fake_slack.calls("chat.postMessage") if c.args["metadata"] == metadata(AGENDA)
+    ]
     assert "Wednesday 20 March 2019" in call.args["text"]
     assert "10 Working Days before the Working Group on Wednesday 3 April 2019" in call.args["text"]
     for block in call.args["blocks"]:
@@ -87,8 +88,9 @@ def test_topics_pick_what_each_channel_hears(
     subscribe(loaded, "COTHER", "ref", "MP159")
     subscribe(loaded, "CREL", "release", "November 2021")
     window = timedelta(days=16)
-    reminders_job(make_ctx(loaded, fake_slack, lookback=window, catch_up=window),
-                  london("2019-04-02T09:00"))  # fmt: skip
+    reminders_job(
+        make_ctx(loaded, fake_slack, lookback=window, catch_up=window), london("2019-04-02T09:00")
+    )
     heard: dict[str, list[str]] = {}
     for channel, key in posted(fake_slack):
         heard.setdefault(channel, []).append(key)
@@ -116,17 +118,26 @@ def test_a_subscription_hears_only_what_falls_due_after_it(
 def _row(sessions: sessionmaker[Session], key: str = "k1", channel: str = "C1") -> None:
     payload = {"text": "hello", "blocks": [], "metadata": metadata(key), "late_note": "late"}
     with transaction(sessions) as session:
-        enqueue_deliveries(session, rows=[NewDelivery(key, "meeting", "slack", channel,
-                                                      london("2019-03-18T09:00"), payload)],
-                           now=london("2019-03-18T08:00"))  # fmt: skip
+        enqueue_deliveries(
+            session,
+            rows=[
+                NewDelivery(key, "meeting", "slack", channel, london("2019-03-18T09:00"), payload)
+            ],
+            now=london("2019-03-18T08:00"),
+        )
 
 
 def _claim_as_crashed_worker(sessions: sessionmaker[Session], ctx: JobContext) -> None:
     from storage.outbox import claim_due
 
     with transaction(sessions) as session:
-        claim_due(session, now=london("2019-03-18T09:00"), worker_id="crashed",
-                  claimed_at=london("2019-03-18T09:00"), surfaces=["slack"])  # fmt: skip
+        claim_due(
+            session,
+            now=london("2019-03-18T09:00"),
+            worker_id="crashed",
+            claimed_at=london("2019-03-18T09:00"),
+            surfaces=["slack"],
+        )
 
 
 def test_crash_after_slack_accepted_is_adopted_not_reposted(
@@ -243,11 +254,69 @@ def test_a_slow_channel_does_not_hold_up_another(
     worker.start()
     fake_slack.wait_for("chat.postMessage", count=2, timeout=1.2)
     deadline = time.monotonic() + 1
-    while time.monotonic() < deadline and len(fake_slack.messages("CQUICK")) + len(
-        fake_slack.messages("CSLOW")
-    ) < 1:
+    while (
+        time.monotonic() < deadline
+        and len(fake_slack.messages("CQUICK")) + len(fake_slack.messages("CSLOW")) < 1
+    ):
         time.sleep(0.05)
     # One message is already in while the other channel's call still sleeps at the fake.
     assert len(fake_slack.messages("CQUICK")) + len(fake_slack.messages("CSLOW")) == 1
     worker.join()
     assert {r.state for r in rows(loaded)} == {"sent"}
+
+
+class RecordingSender:
+    """A stand-in sender for a second surface: records what it was given."""
+
+    surface = "teams"
+
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+
+    def send(self, delivery, *, late, too_old):  # type: ignore[no-untyped-def]
+        from jobs.context import SendResult
+
+        self.sent.append(delivery.recipient)
+        return SendResult("sent", ts="teams-1")
+
+
+@SQLITE_ONLY
+def test_teams_subscriptions_and_contacts_get_their_own_rows(
+    loaded: sessionmaker[Session], fake_slack: FakeSlack
+) -> None:
+    from sqlalchemy import select
+
+    from storage.models import Contact, Modification
+    from storage.subscriptions import create_subscription
+
+    with transaction(loaded) as session:
+        create_subscription(
+            session,
+            surface="teams",
+            channel="19:abc@thread.tacv2",
+            topic="deadlines",
+            created_by="t",
+            at=london("2017-01-01T00:00"),
+        )
+        mod = session.scalar(select(Modification).where(Modification.ref == "SECMP0007"))
+        session.add(
+            Contact(
+                modification_id=mod.id,
+                role="follower",
+                teams_user_id="aad-1",
+                slack_user_id="UFOLLOW",
+            )
+        )
+    ctx = make_ctx(loaded, fake_slack)
+    teams = RecordingSender()
+    ctx.senders = {**ctx.senders, "teams": teams}
+    reminders_job(ctx, london("2019-03-18T09:00"))
+    by_surface = {(r.surface, r.recipient): r for r in rows(loaded)}
+    assert set(by_surface) == {
+        ("teams", "19:abc@thread.tacv2"),
+        ("teams", "aad-1"),
+        ("slack", "UFOLLOW"),
+    }
+    assert by_surface[("teams", "aad-1")].payload["card"]["type"] == "AdaptiveCard"
+    assert sorted(teams.sent) == ["19:abc@thread.tacv2", "aad-1"]
+    assert [c.args["channel"] for c in fake_slack.calls("chat.postMessage")] == ["DFOLLOW"]

@@ -41,8 +41,9 @@ def _enqueue(sessions: sessionmaker[Session], *items: NewDelivery) -> int:
 
 def _claim(sessions: sessionmaker[Session], worker: str, **kw: object) -> list[int]:
     with transaction(sessions) as session:
-        claimed = claim_due(session, now=NOW, worker_id=worker, claimed_at=NOW,
-                            surfaces=["slack"], **kw)  # type: ignore[arg-type]  # fmt: skip
+        claimed = claim_due(
+            session, now=NOW, worker_id=worker, claimed_at=NOW, surfaces=["slack"], **kw
+        )  # type: ignore[arg-type]
     return [c.id for c in claimed]
 
 
@@ -50,8 +51,10 @@ def test_enqueue_is_idempotent_per_key_surface_and_recipient(sessions: sessionma
     assert _enqueue(sessions, _new("a"), _new("a", "C2")) == 2
     assert _enqueue(sessions, _new("a"), _new("a", "C2"), _new("b")) == 1
     assert [(r.reminder_key, r.recipient, r.state) for r in rows(sessions)] == [
-        ("a", "C1", "pending"), ("a", "C2", "pending"), ("b", "C1", "pending"),
-    ]  # fmt: skip
+        ("a", "C1", "pending"),
+        ("a", "C2", "pending"),
+        ("b", "C1", "pending"),
+    ]
 
 
 def test_times_come_back_aware_and_exact_across_dst(sessions: sessionmaker) -> None:
@@ -67,8 +70,9 @@ def test_a_row_is_claimed_once_and_only_its_claimer_marks_it(sessions: sessionma
     assert _claim(sessions, "w2") == []
     (row_id,) = [r.id for r in rows(sessions) if r.reminder_key == "a"]
     with transaction(sessions) as session:
-        assert not mark_sent(session, delivery_id=row_id, worker_id="w2", ts="1", at=NOW,
-                             late=False)  # fmt: skip
+        assert not mark_sent(
+            session, delivery_id=row_id, worker_id="w2", ts="1", at=NOW, late=False
+        )
         assert mark_sent(session, delivery_id=row_id, worker_id="w1", ts="1.5", at=NOW, late=True)
         assert not mark_dead(session, delivery_id=row_id, worker_id="w1", error="x")
     row = next(r for r in rows(sessions) if r.id == row_id)
@@ -79,8 +83,13 @@ def test_retry_waits_and_unclaim_gives_the_attempt_back(sessions: sessionmaker) 
     _enqueue(sessions, _new("a"), _new("b"))
     first, second = _claim(sessions, "w1")
     with transaction(sessions) as session:
-        mark_retry(session, delivery_id=first, worker_id="w1", error="HTTP 500",
-                   retry_at=NOW + timedelta(seconds=30))  # fmt: skip
+        mark_retry(
+            session,
+            delivery_id=first,
+            worker_id="w1",
+            error="HTTP 500",
+            retry_at=NOW + timedelta(seconds=30),
+        )
         mark_unclaimed(session, delivery_id=second, worker_id="w1")
     assert _claim(sessions, "w1") == [second]
     attempts = {r.id: r.attempts for r in rows(sessions)}
@@ -90,8 +99,9 @@ def test_retry_waits_and_unclaim_gives_the_attempt_back(sessions: sessionmaker) 
 def test_overdue_untried_rows_are_skipped_and_tried_ones_kept(sessions: sessionmaker) -> None:
     _enqueue(sessions, _new("old", due=timedelta(hours=30)), _new("tried", due=timedelta(hours=30)))
     with transaction(sessions) as session:
-        claimed = claim_due(session, now=NOW, worker_id="w", claimed_at=NOW, surfaces=["slack"],
-                            limit=1)  # fmt: skip
+        claimed = claim_due(
+            session, now=NOW, worker_id="w", claimed_at=NOW, surfaces=["slack"], limit=1
+        )
         mark_retry(session, delivery_id=claimed[0].id, worker_id="w", error="e", retry_at=NOW)
     with transaction(sessions) as session:
         assert skip_overdue(session, due_before=NOW - timedelta(hours=24), reason="missed") == 1

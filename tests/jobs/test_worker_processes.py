@@ -73,14 +73,22 @@ def _env(store: Store, fake: FakeSlack) -> dict[str, str]:
 
 
 def _worker(store: Store, fake: FakeSlack, cwd: Path, *args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen([SECBOT, "worker", *args], env=_env(store, fake), cwd=cwd,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    return subprocess.Popen(
+        [SECBOT, "worker", *args],
+        env=_env(store, fake),
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def _figures(store: Store, fake: FakeSlack) -> dict[str, int]:
     """What Slack holds against what the outbox says should have gone: sent, duplicated, lost."""
-    wanted = {(r.recipient if r.recipient in CHANNELS else "D" + r.recipient[1:], r.reminder_key)
-              for r in rows(store.sessions)}  # fmt: skip
+    wanted = {
+        (r.recipient if r.recipient in CHANNELS else "D" + r.recipient[1:], r.reminder_key)
+        for r in rows(store.sessions)
+    }
     held = stored(fake, [*CHANNELS, "DPROP"])
     return {
         "rows": len(wanted),
@@ -133,9 +141,7 @@ def test_two_once_workers_at_the_same_time(
     assert len(fake_slack.calls("chat.postMessage")) == 9
 
 
-def test_two_lockless_dispatchers_never_double_send(
-    store: Store, fake_slack: FakeSlack
-) -> None:
+def test_two_lockless_dispatchers_never_double_send(store: Store, fake_slack: FakeSlack) -> None:
     for n in range(5, 25):
         subscribe(store.sessions, f"C{n}", "all")
     at = london(AT)
@@ -153,8 +159,12 @@ def test_two_lockless_dispatchers_never_double_send(
         thread.join()
     channels = [*CHANNELS, *(f"C{n}" for n in range(5, 25)), "DPROP"]
     held = stored(fake_slack, channels)
-    print("two lock-less dispatchers: sent", sum(held.values()), "duplicated",
-          sum(c - 1 for c in held.values()))  # fmt: skip
+    print(
+        "two lock-less dispatchers: sent",
+        sum(held.values()),
+        "duplicated",
+        sum(c - 1 for c in held.values()),
+    )
     assert len(held) == 25 and set(held.values()) == {1}
     assert len(fake_slack.calls("chat.postMessage")) == 25
     assert len({r.reminder_key for r in rows(store.sessions)}) == 1  # digest rows: none at 09:00
@@ -188,11 +198,21 @@ def test_standby_takes_over_when_the_active_worker_dies(
         active.wait(timeout=10)
         due = now() - timedelta(minutes=1)
         with transaction(store.sessions) as session:
-            enqueue_deliveries(session, now=now(), rows=[
-                NewDelivery(f"test:takeover:{ch}", "meeting", "slack", ch, due,
-                            {"text": "hi", "blocks": [], "metadata": metadata(f"t:{ch}")})
-                for ch in CHANNELS
-            ])  # fmt: skip
+            enqueue_deliveries(
+                session,
+                now=now(),
+                rows=[
+                    NewDelivery(
+                        f"test:takeover:{ch}",
+                        "meeting",
+                        "slack",
+                        ch,
+                        due,
+                        {"text": "hi", "blocks": [], "metadata": metadata(f"t:{ch}")},
+                    )
+                    for ch in CHANNELS
+                ],
+            )
         _wait_for_line(standby, "worker lock taken", 30)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline and sum(
@@ -201,10 +221,15 @@ def test_standby_takes_over_when_the_active_worker_dies(
             time.sleep(0.2)
         time.sleep(0.5)
         # (Real time also has a digest or two due; only the test's rows are counted.)
-        held = {pair: n for pair, n in stored(fake_slack, CHANNELS).items()
-                if pair[1].startswith("t:")}  # fmt: skip
-        print("standby takeover: sent", sum(held.values()), "duplicated",
-              sum(n - 1 for n in held.values()))  # fmt: skip
+        held = {
+            pair: n for pair, n in stored(fake_slack, CHANNELS).items() if pair[1].startswith("t:")
+        }
+        print(
+            "standby takeover: sent",
+            sum(held.values()),
+            "duplicated",
+            sum(n - 1 for n in held.values()),
+        )
         assert sorted(held) == sorted((ch, f"t:{ch}") for ch in CHANNELS)
         assert set(held.values()) == {1}
     finally:

@@ -100,10 +100,15 @@ def test_panel_reminders_list_what_is_due_back() -> None:
 def test_month_milestone_reminds_against_its_meeting_never_an_invented_day() -> None:
     panel = meeting_in_month(MeetingKind.PANEL, 2019, 5, calendar=CAL)
     assert panel is not None
-    report = _milestone("modification_report", VagueDate.of_month(2019, 5), meeting=panel,
-                        meeting_kind=MeetingKind.PANEL)  # fmt: skip
-    orphan = _milestone("change_board_vote", VagueDate.of_month(2019, 6),
-                        meeting_kind=MeetingKind.CHANGE_BOARD)  # fmt: skip
+    report = _milestone(
+        "modification_report",
+        VagueDate.of_month(2019, 5),
+        meeting=panel,
+        meeting_kind=MeetingKind.PANEL,
+    )
+    orphan = _milestone(
+        "change_board_vote", VagueDate.of_month(2019, 6), meeting_kind=MeetingKind.CHANGE_BOARD
+    )
     plan = plan_reminders(Snapshot(milestones=(report, orphan)), CAL)
     assert [r.due_at.date() for r in plan] == [
         CAL.subtract_working_days(panel.day, 5),
@@ -146,8 +151,9 @@ def test_policy_changes_the_leads_and_hour() -> None:
         milestones={},
         release=(),
     )
-    plan = plan_reminders(Snapshot(meetings=_meetings(date(2019, 4, 1), date(2019, 4, 30))), CAL,
-                          policy)  # fmt: skip
+    plan = plan_reminders(
+        Snapshot(meetings=_meetings(date(2019, 4, 1), date(2019, 4, 30))), CAL, policy
+    )
     assert [(r.kind, r.due_at) for r in plan] == [
         ("meeting", datetime(2019, 3, 29, 8, tzinfo=LONDON))
     ]
@@ -157,9 +163,11 @@ def test_policy_changes_the_leads_and_hour() -> None:
 
 def test_same_day_deadline_stays_on_a_non_working_day() -> None:
     saturday = date(2019, 4, 6)
-    plan = plan_reminders(Snapshot(milestones=(_milestone("authority_decision",
-                                                          VagueDate.of_day(saturday)),)),
-                          CAL, ReminderPolicy(milestones={"authority_decision": (0, 1)}))  # fmt: skip
+    plan = plan_reminders(
+        Snapshot(milestones=(_milestone("authority_decision", VagueDate.of_day(saturday)),)),
+        CAL,
+        ReminderPolicy(milestones={"authority_decision": (0, 1)}),
+    )
     assert [r.due_at.date() for r in plan] == [date(2019, 4, 5), saturday]
 
 

@@ -74,8 +74,16 @@ def test_closures_and_meeting_changes_reach_the_schedule(loaded: sessionmaker[Se
         admin.create_meeting_change(session, kind=MeetingKind.WORKING_GROUP, occurrence=(2022, 6),
                                     action="move", day=date(2022, 6, 8), note="", added_by="U1",
                                     at=AT)  # fmt: skip
-        admin.create_meeting_change(session, kind=MeetingKind.PANEL, occurrence=(2022, 6),
-                                    action="cancel", day=None, note="", added_by="U1", at=AT)
+        admin.create_meeting_change(
+            session,
+            kind=MeetingKind.PANEL,
+            occurrence=(2022, 6),
+            action="cancel",
+            day=None,
+            note="",
+            added_by="U1",
+            at=AT,
+        )
         admin.create_audit_entry(session, actor="U1", action="closure", detail={"d": 1}, at=AT)
     assert (created, again) == (True, False)
     with loaded() as session:

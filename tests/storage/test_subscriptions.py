@@ -35,9 +35,9 @@ def test_list_filters_and_delete(sessions: sessionmaker[Session]) -> None:
         store.create_subscription(session, surface="teams", channel="C1", topic="meetings",
                                   created_by=None, at=AT)  # fmt: skip
     with sessions() as session, session.begin():
-        assert [s.topic for s in store.list_subscriptions(session, surface="slack",
-                                                          channel="C1")] == ["meetings",
-                                                                              "deadlines"]
+        assert [
+            s.topic for s in store.list_subscriptions(session, surface="slack", channel="C1")
+        ] == ["meetings", "deadlines"]
         assert len(store.list_subscriptions(session, topic="meetings")) == 3
         assert store.delete_subscription(session, surface="slack", channel="C1", topic="meetings")
         assert not store.delete_subscription(session, surface="slack", channel="C1",

@@ -4,6 +4,7 @@ and stored text cannot ping or link."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -83,18 +84,33 @@ def assert_inert(blocks: list[dict]) -> None:
 
 
 def status_view(title: str = "Credit Cover Review", **changes: object) -> StatusView:
-    values: dict[str, object] = dict(
-        ref="MP159", title=title, stage="refinement", stage_label="Refinement Process",
-        sentence=f"MP159 ‘{title}’ is in the Refinement Process.", status=f"Going well. {title}",
-        status_as_of=date(2021, 9, 21), proposer=f"Proposer of {title}", path_label=None,
-        dcc_impact=True, url="https://smartenergycodecompany.co.uk/modifications/credit-cover-review/",
+    view = StatusView(
+        ref="MP159",
+        title=title,
+        stage="refinement",
+        stage_label="Refinement Process",
+        sentence=f"MP159 ‘{title}’ is in the Refinement Process.",
+        status=f"Going well. {title}",
+        status_as_of=date(2021, 9, 21),
+        proposer=f"Proposer of {title}",
+        path_label=None,
+        dcc_impact=True,
+        url="https://smartenergycodecompany.co.uk/modifications/credit-cover-review/",
         release=ReleaseLink("February 2022 SEC Release", date(2022, 2, 24), "in scope", title),
-        decisions=[DecisionView("MP159", title, "Proposer", f"whether {title}", date(2021, 9, 1),
-                                12, "early October 2021")],
+        decisions=[
+            DecisionView(
+                "MP159",
+                title,
+                "Proposer",
+                f"whether {title}",
+                date(2021, 9, 1),
+                12,
+                "early October 2021",
+            )
+        ],  # fmt: skip
         as_of=date(2021, 10, 1),
-    )  # fmt: skip
-    values.update(changes)
-    return StatusView(**values)  # type: ignore[arg-type]
+    )
+    return replace(view, **changes)  # type: ignore[arg-type]
 
 
 def release_view(rows: int, title: str = LONG) -> ReleaseView:

@@ -76,8 +76,11 @@ def test_a_retried_event_is_handled_once(slack: SlackDriver) -> None:
 
 
 def test_a_retry_whose_first_delivery_never_arrived_is_handled(slack: SlackDriver) -> None:
-    slack.event(_mention(f"<@{BOT_USER_ID}> releases"), event_id="EvLOST",
-                headers={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_error"})
+    slack.event(
+        _mention(f"<@{BOT_USER_ID}> releases"),
+        event_id="EvLOST",
+        headers={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_error"},
+    )
     assert slack.fake.wait_for("chat.postMessage")[0].args["channel"] == "C0CHAN"
 
 
@@ -89,7 +92,9 @@ def test_rate_limited_reply_is_retried_after_the_wait(slack: SlackDriver) -> Non
 
 
 @both_databases
-def test_app_home_shows_the_persons_modifications_and_decisions(slack: SlackDriver, store: Store) -> None:
+def test_app_home_shows_the_persons_modifications_and_decisions(
+    slack: SlackDriver, store: Store
+) -> None:
     with store.sessions() as session, session.begin():
         mod = session.scalars(select(Modification).where(Modification.ref == "MP159")).one()
         session.add(Contact(modification_id=mod.id, role="proposer", slack_user_id="U0PROP"))
@@ -147,8 +152,16 @@ def test_unknown_pages_are_not_unfurled(slack: SlackDriver, store: Store) -> Non
     with store.sessions() as session, session.begin():
         session.execute(update(Modification).where(Modification.ref == "MP159")
                         .values(slug="renamed"))  # fmt: skip
-    slack.event({"type": "link_shared", "channel": "C0CHAN", "user": "U0ASKER",
-                 "message_ts": "1", "links": [{"domain": "x", "url": PAGE}]}, event_id="EvU")
+    slack.event(
+        {
+            "type": "link_shared",
+            "channel": "C0CHAN",
+            "user": "U0ASKER",
+            "message_ts": "1",
+            "links": [{"domain": "x", "url": PAGE}],
+        },
+        event_id="EvU",
+    )
     slack.event(_dm("help"), event_id="EvAfter")
     slack.fake.wait_for("chat.postMessage")
     time.sleep(0.2)

@@ -87,7 +87,9 @@ def test_server_errors_and_slow_answers(fake_slack: FakeSlack) -> None:
 
 
 def test_receives_response_url_posts(fake_slack: FakeSlack) -> None:
-    response = WebhookClient(fake_slack.response_url("abc")).send(text="hi", response_type="ephemeral")
+    response = WebhookClient(fake_slack.response_url("abc")).send(
+        text="hi", response_type="ephemeral"
+    )
     assert response.status_code == 200
     call = fake_slack.wait_for("response_url")[0]
     assert call.path == "/response/abc" and call.args["text"] == "hi"

@@ -54,8 +54,15 @@ def test_install_then_answer_with_the_installed_token(oauth_slack: SlackDriver) 
     assert finished.status_code == 200
     exchange = oauth_slack.fake.wait_for("oauth.v2.access")[0]
     assert exchange.args["code"] == "code-1"
-    oauth_slack.event({"type": "app_mention", "user": "U0ASKER", "channel": "C0CHAN",
-                       "text": f"<@{BOT_USER_ID}> status MP159", "ts": "1700000700.000100"})
+    oauth_slack.event(
+        {
+            "type": "app_mention",
+            "user": "U0ASKER",
+            "channel": "C0CHAN",
+            "text": f"<@{BOT_USER_ID}> status MP159",
+            "ts": "1700000700.000100",
+        }
+    )
     post = oauth_slack.fake.wait_for("chat.postMessage")[0]
     assert post.token == INSTALLED_TOKEN
     assert "Credit Cover Review" in post.args["text"]

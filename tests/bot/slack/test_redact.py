@@ -24,6 +24,8 @@ def test_secrets_urls_and_payload_tokens_are_redacted() -> None:
     for secret in ("hooks.slack.com/commands", "legacy123", "xapp-1", "s3cr3t-value"):
         assert secret not in cleaned
     assert cleaned.count(REDACTED) >= 4
+    encoded = "text=help&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1%2F9%2Fx&a=b"
+    assert redact(encoded) == f"text=help&response_url={REDACTED}&a=b"
     assert redact("status MP159 for U0USER in C0CHAN") == "status MP159 for U0USER in C0CHAN"
 
 

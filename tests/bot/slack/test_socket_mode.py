@@ -14,7 +14,9 @@ from tests.fakes.slack_api import FakeSlack
 APP_TOKEN = "xapp-1-A0001-test-app-token"
 
 
-def test_handler_opens_its_connection_with_the_app_token(fake_slack: FakeSlack, store: Store) -> None:
+def test_handler_opens_its_connection_with_the_app_token(
+    fake_slack: FakeSlack, store: Store
+) -> None:
     settings = make_settings(fake_slack, slack_app_token=APP_TOKEN, slack_signing_secret=None)
     handler = socket_mode_handler(make_services(settings, store.engine, store.sessions))
     assert handler.client.issue_new_wss_url() == "ws://127.0.0.1:9/socket"

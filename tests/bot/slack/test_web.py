@@ -40,6 +40,11 @@ def test_unsigned_request_is_refused(slack: SlackDriver) -> None:
     assert response.status_code == 401
 
 
+def test_a_body_that_is_not_utf8_is_a_bad_request(slack: SlackDriver) -> None:
+    response = httpx.post(f"{slack.url}/slack/events", content=b"\xff\xfe\x00")
+    assert response.status_code == 400
+
+
 def test_url_verification_challenge_is_answered(slack: SlackDriver) -> None:
     body = '{"type": "url_verification", "token": "t", "challenge": "c-123"}'
     response = slack.post(body, content_type="application/json")

@@ -193,3 +193,18 @@ def test_an_unreachable_connector_is_retried(services: Services, sender: TeamsSe
     install(services.sessions, "http://127.0.0.1:9/")  # the discard port: refused
     result = sender.send(delivery(act.TEAM_CHANNEL), late=False, too_old=False)
     assert result.outcome == "retry" and "connection" in str(result.error)
+
+
+def test_local_development_posts_without_a_token(
+    services: Services, connector: FakeBotConnector
+) -> None:
+    install(services.sessions, connector.service_url)
+    made = make_teams_sender(services, teams_settings(allow_unauthenticated=True))
+
+    assert made.send(delivery(act.TEAM_CHANNEL), late=False, too_old=False).outcome == "sent"
+    assert connector.activities()[0].token is None
+
+
+def test_no_sender_without_teams_configuration(services: Services) -> None:
+    with pytest.raises(ValueError, match="TEAMS_APP_ID"):
+        make_teams_sender(services, teams_settings())

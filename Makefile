@@ -17,7 +17,7 @@ install: $(STAMP)
 # Slack when its credentials are set, the console chat otherwise.
 run: install
 	$(BIN)/secbot init
-	@if [ -n "$$SLACK_BOT_TOKEN$$SLACK_APP_TOKEN" ]; then $(BIN)/secbot serve; else $(BIN)/secbot chat; fi
+	@if [ -n "$$SLACK_BOT_TOKEN$$SLACK_APP_TOKEN$$SLACK_CLIENT_ID" ]; then $(BIN)/secbot serve; else $(BIN)/secbot chat; fi
 
 test: install
 	$(BIN)/pytest -n 2 -q

@@ -25,7 +25,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.slack.app import create_slack_app, slack_configured
@@ -121,6 +121,19 @@ def _not_configured(request: Request) -> Response:
     return JSONResponse({"error": "Slack is not configured on this server"}, status_code=503)
 
 
+def _teams_routes(services: Services) -> list[BaseRoute]:
+    """The Teams messaging endpoint, when Teams is configured (the SDK is slow to import)."""
+    from bot.teams.settings import TeamsSettings
+
+    teams = TeamsSettings()
+    if not teams.enabled:
+        return []
+    from bot.teams.app import teams_routes
+
+    teams.warn_if_unsafe()
+    return teams_routes(services, settings=teams)
+
+
 def create_web_app(
     services: Services,
     *,
@@ -146,10 +159,11 @@ def create_web_app(
         return Response(body, media_type="text/calendar; charset=utf-8",
                         headers={"Cache-Control": "max-age=300"})  # fmt: skip
 
-    routes = [Route("/healthz", healthz), Route("/calendar.ics", calendar)]
+    routes: list[BaseRoute] = [Route("/healthz", healthz), Route("/calendar.ics", calendar)]
     if slack_events and slack_configured(services.settings):
         routes += _slack_routes(create_slack_app(services))
     elif slack_events:
         routes.append(Route("/slack/events", _not_configured, methods=["POST"]))
+    routes += _teams_routes(services)
     limit = Middleware(BodySizeLimit, max_bytes=max_body_bytes)
     return Starlette(routes=routes, middleware=[limit])

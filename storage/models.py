@@ -254,5 +254,16 @@ class MeetingChange(Base):
     added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+
+class SlackEventReceipt(Base):
+    """An Events API delivery already handled, so Slack's retries cause no second effect."""
+
+    __tablename__ = "slack_event_receipts"
+
+    event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+# Feature models on the same Base, imported here so Alembic sees every table.
+from storage import delivery_models  # noqa: E402,F401,I001
 from storage import teams_models  # noqa: E402,F401
-from storage import delivery_models  # noqa: E402,F401

@@ -23,11 +23,12 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from slack_bolt import App, BoltResponse
-from sqlalchemy import Column, DateTime, Engine, MetaData, String, Table, delete
+from sqlalchemy import Engine, delete
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from sec.timefmt import now
+from storage.models import SlackEventReceipt
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -36,34 +37,26 @@ log = logging.getLogger(__name__)
 
 KEEP_FOR = timedelta(days=1)
 UTC = ZoneInfo("UTC")  # stored naive on SQLite, so one zone for every row
-metadata = MetaData()
-receipts = Table(
-    "slack_event_receipts",
-    metadata,
-    Column("event_id", String(64), primary_key=True),
-    Column("received_at", DateTime(timezone=True), nullable=False, index=True),
-)
-
-
-def create_tables(engine: Engine) -> None:
-    metadata.create_all(engine, checkfirst=True)
 
 
 def first_delivery(engine: Engine, event_id: str, *, at: datetime) -> bool:
     """Record the event id; True when this is the first time it was seen."""
     insert = pg_insert if engine.dialect.name == "postgresql" else sqlite_insert
-    stmt = insert(receipts).values(event_id=event_id, received_at=at).on_conflict_do_nothing()
+    stmt = (
+        insert(SlackEventReceipt).values(event_id=event_id, received_at=at).on_conflict_do_nothing()
+    )
     with engine.begin() as conn:
-        inserted = conn.execute(stmt.returning(receipts.c.event_id)).first() is not None
+        inserted = conn.execute(stmt.returning(SlackEventReceipt.event_id)).first() is not None
         if inserted and zlib.crc32(event_id.encode()) % 50 == 0:  # prune now and then
-            conn.execute(delete(receipts).where(receipts.c.received_at < at - KEEP_FOR))
+            conn.execute(
+                delete(SlackEventReceipt).where(SlackEventReceipt.received_at < at - KEEP_FOR)
+            )
     return inserted
 
 
 def register(app: App, services: Services) -> None:
     """Add the middleware that drops repeated deliveries of one event."""
     engine = services.engine
-    create_tables(engine)
 
     def skip_repeated_events(body: dict[str, Any], next: Callable[[], None]) -> Any:
         event_id = body.get("event_id") if body.get("type") == "event_callback" else None

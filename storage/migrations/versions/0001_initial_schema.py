@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-24 05:09:23.351572
+Create Date: 2026-11-24 06:01:40.248077
 """
 
 from __future__ import annotations
@@ -40,6 +40,30 @@ def upgrade() -> None:
         sa.UniqueConstraint("day", name=op.f("uq_closures_day")),
     )
     op.create_table(
+        "deliveries",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("reminder_key", sa.String(length=200), nullable=False),
+        sa.Column("kind", sa.String(length=40), nullable=False),
+        sa.Column("surface", sa.String(length=10), nullable=False),
+        sa.Column("recipient", sa.String(length=200), nullable=False),
+        sa.Column("due_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("payload", sa.JSON(), nullable=False),
+        sa.Column("state", sa.String(length=12), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("claimed_by", sa.String(length=120), nullable=True),
+        sa.Column("claimed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("message_ts", sa.String(length=40), nullable=True),
+        sa.Column("last_error", sa.Text(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_deliveries")),
+        sa.UniqueConstraint("reminder_key", "surface", "recipient", name="uq_deliveries_key"),
+    )
+    with op.batch_alter_table("deliveries", schema=None) as batch_op:
+        batch_op.create_index("ix_deliveries_state_due", ["state", "due_at"], unique=False)
+
+    op.create_table(
         "documents",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(length=300), nullable=False),
@@ -51,6 +75,17 @@ def upgrade() -> None:
         sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_documents")),
         sa.UniqueConstraint("checksum", name=op.f("uq_documents_checksum")),
+    )
+    op.create_table(
+        "job_runs",
+        sa.Column("job_id", sa.String(length=60), nullable=False),
+        sa.Column("last_ok_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("last_started_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("last_finished_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("last_error", sa.Text(), nullable=True),
+        sa.Column("runs", sa.Integer(), nullable=False),
+        sa.Column("failures", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("job_id", name=op.f("pk_job_runs")),
     )
     op.create_table(
         "meeting_changes",
@@ -80,6 +115,17 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_releases_go_live"), ["go_live"], unique=False)
 
     op.create_table(
+        "slack_event_receipts",
+        sa.Column("event_id", sa.String(length=64), nullable=False),
+        sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("event_id", name=op.f("pk_slack_event_receipts")),
+    )
+    with op.batch_alter_table("slack_event_receipts", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_slack_event_receipts_received_at"), ["received_at"], unique=False
+        )
+
+    op.create_table(
         "subscriptions",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("surface", sa.String(length=10), nullable=False),
@@ -93,6 +139,29 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("subscriptions", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_subscriptions_channel"), ["channel"], unique=False)
+
+    op.create_table(
+        "teams_conversations",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("conversation_id", sa.String(length=400), nullable=False),
+        sa.Column("service_url", sa.String(length=400), nullable=False),
+        sa.Column("tenant_id", sa.String(length=100), nullable=True),
+        sa.Column("conversation_type", sa.String(length=20), nullable=False),
+        sa.Column("bot_id", sa.String(length=200), nullable=True),
+        sa.Column("user_aad_id", sa.String(length=100), nullable=True),
+        sa.Column("name", sa.String(length=300), nullable=True),
+        sa.Column("installed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("removed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_teams_conversations")),
+        sa.UniqueConstraint("conversation_id", name=op.f("uq_teams_conversations_conversation_id")),
+    )
+    with op.batch_alter_table("teams_conversations", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_teams_conversations_tenant_id"), ["tenant_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_teams_conversations_user_aad_id"), ["user_aad_id"], unique=False
+        )
 
     op.create_table(
         "modifications",
@@ -290,16 +359,30 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_modifications_slug"))
 
     op.drop_table("modifications")
+    with op.batch_alter_table("teams_conversations", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_teams_conversations_user_aad_id"))
+        batch_op.drop_index(batch_op.f("ix_teams_conversations_tenant_id"))
+
+    op.drop_table("teams_conversations")
     with op.batch_alter_table("subscriptions", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_subscriptions_channel"))
 
     op.drop_table("subscriptions")
+    with op.batch_alter_table("slack_event_receipts", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_slack_event_receipts_received_at"))
+
+    op.drop_table("slack_event_receipts")
     with op.batch_alter_table("releases", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_releases_go_live"))
 
     op.drop_table("releases")
     op.drop_table("meeting_changes")
+    op.drop_table("job_runs")
     op.drop_table("documents")
+    with op.batch_alter_table("deliveries", schema=None) as batch_op:
+        batch_op.drop_index("ix_deliveries_state_due")
+
+    op.drop_table("deliveries")
     op.drop_table("closures")
     with op.batch_alter_table("audit_log", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_audit_log_at"))

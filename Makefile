@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-postgres lint bench drills clean
+.PHONY: install run test test-slow lint bench drills clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -19,8 +19,12 @@ run: install
 	$(BIN)/secbot init
 	@if [ -n "$$SLACK_BOT_TOKEN$$SLACK_APP_TOKEN$$SLACK_CLIENT_ID" ]; then $(BIN)/secbot serve; else $(BIN)/secbot chat; fi
 
+# Long simulations (slow) and fault drills (drill) have their own targets.
 test: install
-	$(BIN)/pytest -n 2 -q
+	$(BIN)/pytest -n 2 -q -m "not slow and not drill"
+
+test-slow: install
+	$(BIN)/pytest -n 2 -q -m slow
 
 lint: install
 	$(BIN)/ruff check .

@@ -24,6 +24,18 @@ class Settings(BaseSettings):
         "Europe/London", validation_alias=AliasChoices("SECBOT_TIMEZONE", "timezone")
     )
     admins_raw: str = Field("", validation_alias=AliasChoices("SECBOT_ADMINS", "admins_raw"))
+    # Nudges (jobs/nudges.py reads the same variables in the worker): where administrators hear
+    # of stuck or handed-back decisions ("C0123", or "teams:<conversation id>"), and when nudges
+    # go out (weekday 0 = Monday .. 4 = Friday; hour in London).
+    admin_channel: str | None = Field(
+        None, validation_alias=AliasChoices("SECBOT_ADMIN_CHANNEL", "admin_channel")
+    )
+    nudge_weekday: int = Field(
+        0, ge=0, le=4, validation_alias=AliasChoices("SECBOT_NUDGE_WEEKDAY", "nudge_weekday")
+    )
+    nudge_hour: int = Field(
+        10, ge=0, le=23, validation_alias=AliasChoices("SECBOT_NUDGE_HOUR", "nudge_hour")
+    )
 
     @field_validator("timezone")
     @classmethod

@@ -20,6 +20,7 @@ from jobs.context import JobContext
 from jobs.digest import enqueue_digests
 from jobs.dispatch import reminders_job
 from jobs.housekeeping import housekeeping
+from jobs.nudges import nudges_job
 from jobs.wrapper import JobFunc, run_job
 from sec.timefmt import LONDON
 
@@ -44,6 +45,14 @@ JOBS: tuple[JobSpec, ...] = (
         lambda tz: CronTrigger(day_of_week="mon-fri", hour=9, minute=0, timezone=tz),
         misfire_grace=6 * 3600,
         description="queue the daily digest (09:00, Working Days)",
+    ),
+    # Nudges before the dispatcher too; the nudge day and hour are checked inside (settings).
+    JobSpec(
+        "secbot.nudges",
+        nudges_job,
+        lambda tz: CronTrigger(second=0, timezone=tz),
+        misfire_grace=50,
+        description="queue nudges about pending decisions and tell administrators (every minute)",
     ),
     JobSpec(
         "secbot.reminders",

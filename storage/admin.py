@@ -18,6 +18,7 @@ from storage.models import (
     AuditEntry,
     Closure,
     Contact,
+    Decision,
     MeetingChange,
     Milestone,
     Modification,
@@ -102,6 +103,29 @@ def set_proposer_slack_user(
     )
     session.add(contact)
     return contact, True
+
+
+def create_decision(
+    session: Session,
+    *,
+    modification: Modification,
+    owner: str,
+    what: str,
+    since: date,
+    due: VagueDate | None = None,
+) -> Decision:
+    """Record a decision that waits on someone, keeping the due date's precision."""
+    decision = Decision(
+        modification=modification,
+        owner=owner,
+        what=what,
+        since=since,
+        due_start=due.start if due else None,
+        due_precision=str(due.precision) if due else None,
+    )
+    session.add(decision)
+    session.flush()  # the id is what people type to resolve it
+    return decision
 
 
 def create_closure(

@@ -7,44 +7,17 @@ sending) before it posts. States: pending, sending, sent, late_sent, skipped, de
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Index, Integer, String, Text, UniqueConstraint
-from sqlalchemy.engine import Dialect
+from sqlalchemy import JSON, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
-from sqlalchemy.types import TypeDecorator
 
 from storage.models import Base
+from storage.types import UtcDateTime
 
 DELIVERY_STATES = ("pending", "sending", "sent", "late_sent", "skipped", "dead")
 FINAL_STATES = ("sent", "late_sent", "skipped", "dead")
-
-
-class UtcDateTime(TypeDecorator[datetime]):
-    """An aware datetime kept in UTC on every dialect.
-
-    SQLite's DATETIME drops the offset (09:00 BST would come back as 09:00, an hour out) and
-    compares text, so values are written as UTC and read back as aware UTC.
-    """
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.utcoffset() is None:
-            raise ValueError(f"naive datetime {value!r}: outbox times must be aware")
-        utc = value.astimezone(UTC)
-        return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
-
-    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.utcoffset() is None:
-            return value.replace(tzinfo=UTC)
-        return value.astimezone(UTC)
 
 
 class Delivery(Base):

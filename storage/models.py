@@ -8,7 +8,6 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Date,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -18,6 +17,8 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from storage.types import UtcDateTime
 
 # Stable constraint names so Alembic migrations are the same on SQLite and PostgreSQL.
 NAMING = {
@@ -45,7 +46,7 @@ class Document(Base):
     checksum: Mapped[str] = mapped_column(String(64), unique=True)
     reference: Mapped[str | None] = mapped_column(String(80))
     path: Mapped[str | None] = mapped_column(String(500))
-    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class Release(Base):
@@ -211,7 +212,7 @@ class Subscription(Base):
     topic: Mapped[str] = mapped_column(String(20))  # all | meetings | deadlines | ref | release
     value: Mapped[str] = mapped_column(String(80), default="")
     created_by: Mapped[str | None] = mapped_column(String(100))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class AuditEntry(Base):
@@ -220,7 +221,7 @@ class AuditEntry(Base):
     __tablename__ = "audit_log"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
     actor: Mapped[str] = mapped_column(String(100))
     action: Mapped[str] = mapped_column(String(60))
     detail: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
@@ -251,8 +252,7 @@ class MeetingChange(Base):
     day: Mapped[date | None] = mapped_column(Date)
     note: Mapped[str] = mapped_column(Text, default="")
     added_by: Mapped[str | None] = mapped_column(String(100))
-    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-
+    added_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class SlackEventReceipt(Base):
@@ -261,9 +261,11 @@ class SlackEventReceipt(Base):
     __tablename__ = "slack_event_receipts"
 
     event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
 
 
 # Feature models on the same Base, imported here so Alembic sees every table.
 from storage import delivery_models  # noqa: E402,F401,I001
 from storage import teams_models  # noqa: E402,F401
+from storage import nudge_models  # noqa: E402,F401
+from storage import ingest_models  # noqa: E402,F401

@@ -6,13 +6,17 @@ import re
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Integer, Select, and_, column, func, or_, select, table, text
 from sqlalchemy.orm import Session, selectinload
 
 from sec.references import Ref
 from sec.releases import ReleaseMonth
 from sec.vague_dates import Precision, VagueDate
 from storage.models import Decision, Milestone, Modification, Release, ScopeEntry, StatusEntry
+from storage.search_index import FTS_TABLE, MIN_TRIGRAM, fts_phrase, has_fts
+
+# Rows a search scores at most; the ten best of them are shown.
+SEARCH_CANDIDATES = 500
 
 
 def get_modification(session: Session, *, ref: Ref) -> Modification | None:
@@ -159,27 +163,62 @@ def search_modifications(
     session: Session, *, words: Sequence[str], limit: int = 10
 ) -> list[tuple[Modification, int]]:
     """Modifications whose title or status mention the words, best matches first."""
-    terms = [w.lower() for w in words if len(w) >= 2]
+    # NUL ends a string for SQLite's LIKE and FTS5 alike; stored text never holds one.
+    terms = [t for t in (w.lower().replace("\x00", "") for w in words) if len(t) >= 2]
     if not terms:
         return []
-    status_key = func.lower(func.coalesce(Modification.status, ""))
-    matches = [
-        or_(Modification.title_key.contains(term, autoescape=True),
-            status_key.contains(term, autoescape=True))
-        for term in terms
-    ]  # fmt: skip
-    candidates = session.scalars(select(Modification).where(or_(*matches)).limit(500))
-    scored = [(mod, _score(mod, terms)) for mod in candidates]
+    # Score plain columns of the candidates, then load only the winners as objects.
+    stmt = (
+        select(Modification.id, Modification.number, Modification.letter,
+               Modification.title_key, Modification.status)
+        .where(_mentioning(session, terms))
+        .limit(SEARCH_CANDIDATES)
+    )  # fmt: skip
+    patterns = [(term, re.compile(rf"\b{re.escape(term)}\b")) for term in terms]
+    scored = [(row, _score(row.title_key, row.status, patterns)) for row in session.execute(stmt)]
+    scored = [(row, score) for row, score in scored if score]  # a LIKE quirk is not a mention
     scored.sort(key=lambda pair: (-pair[1], pair[0].number, pair[0].letter))
-    return scored[:limit]
+    best = scored[:limit]
+    found = session.scalars(
+        select(Modification).where(Modification.id.in_([r.id for r, _ in best]))
+    )
+    by_id = {mod.id: mod for mod in found}
+    return [(by_id[row.id], score) for row, score in best]
 
 
-def _score(mod: Modification, terms: Sequence[str]) -> int:
+def _mentioning(session: Session, terms: Sequence[str]) -> ColumnElement[bool]:
+    """Rows whose title or status contain any term.
+
+    PostgreSQL answers these LIKEs from migration 0003's trigram indexes by itself. SQLite needs
+    the FTS5 trigram table named explicitly; terms under three characters, and a store without
+    that table, fall back to scanning.
+    """
+    status_key = func.lower(func.coalesce(Modification.status, ""))
+    scans = {
+        term: or_(Modification.title_key.contains(term, autoescape=True),
+                  status_key.contains(term, autoescape=True))
+        for term in terms
+    }  # fmt: skip
+    if not has_fts(session):
+        return or_(*scans.values())
+    indexed = [term for term in terms if len(term) >= MIN_TRIGRAM]
+    clauses = [scan for term, scan in scans.items() if len(term) < MIN_TRIGRAM]
+    if indexed:
+        found: Select[int] = (
+            select(column("rowid", Integer))
+            .select_from(table(FTS_TABLE))
+            .where(text(f"{FTS_TABLE} MATCH :query"))
+        )
+        query = " OR ".join(fts_phrase(term) for term in indexed)
+        clauses.append(Modification.id.in_(found.params(query=query)))
+    return or_(*clauses)
+
+
+def _score(title: str, status: str | None, patterns: Sequence[tuple[str, re.Pattern[str]]]) -> int:
     """Title hits count three times a status hit; whole-word hits count double."""
-    title, status = mod.title_key, (mod.status or "").lower()
+    status = (status or "").lower()
     score = 0
-    for term in terms:
-        word = re.compile(rf"\b{re.escape(term)}\b")
+    for term, word in patterns:
         score += 6 if word.search(title) else 3 if term in title else 0
         score += 2 if word.search(status) else 1 if term in status else 0
     return score

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, String
+from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models import Base
+from storage.types import UtcDateTime
 
 CONVERSATION_TYPES = ("personal", "channel", "groupChat")
 
@@ -33,8 +34,8 @@ class TeamsConversation(Base):
     # The person in a personal chat (their Entra object id); how a person's subscription is found.
     user_aad_id: Mapped[str | None] = mapped_column(String(100), index=True)
     name: Mapped[str | None] = mapped_column(String(300))
-    installed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    removed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    installed_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    removed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
     @property
     def active(self) -> bool:

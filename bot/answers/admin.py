@@ -1,6 +1,7 @@
 """Administrator commands: correct a status, add a milestone, map a Proposer to a Slack user, add
-a closure day, move or cancel a meeting. Each change is recorded in the audit log with who and
-when. The router refuses these to everyone else (routes registered with admin=True).
+a closure day, move or cancel a meeting, add or resolve a pending decision. Each change is
+recorded in the audit log with who and when. The router refuses these to everyone else (routes
+registered with admin=True).
 
 Dates are typed the way people write them ("early April 2019", "8 May 2019"): the longest run of
 words that reads as a date is the date, and whatever follows is the note.
@@ -10,14 +11,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
 from bot.answers.lookup import find_modification
 from bot.views import Answer, message
-from sec.lifecycle import MilestoneKind, Stage
+from sec.lifecycle import MilestoneKind, Owner, Stage
 from sec.meetings import MeetingKind
 from sec.timefmt import now, uk_date
 from sec.vague_dates import Precision, VagueDate, parse_vague_date
@@ -49,6 +50,13 @@ _MEETING_ALIASES = {
     "change_board": MeetingKind.CHANGE_BOARD,
     "csc": MeetingKind.CSC,
 }
+_QUOTE = '"“”'
+_DECISION_ADD = re.compile(
+    rf"\s*(?P<ref>[^{_QUOTE}]+?)\s+[{_QUOTE}](?P<what>[^{_QUOTE}]+)[{_QUOTE}](?P<rest>.*)$", re.S
+)
+_DUE = re.compile(rf"\bdue\s+(?:[{_QUOTE}](?P<quoted>[^{_QUOTE}]*)[{_QUOTE}]|(?P<bare>.+?))"
+                  r"(?=\s+owner\b|\s*$)", re.I | re.S)  # fmt: skip
+_OWNER = re.compile(r"\bowner\s+(?P<owner>[A-Za-z]+)", re.I)
 _MENTION = re.compile(r"<@(?P<id>[UW][A-Z0-9]+)(?:\|[^>]*)?>")
 _USER_ID = re.compile(r"@?[UW][A-Z0-9]{2,}")
 
@@ -263,12 +271,78 @@ def cancel_meeting(session: Session, args: str, ctx: Context) -> Answer:
                    "meetings", ok=True)  # fmt: skip
 
 
+def _parse_decision_add(args: str, ctx: Context) -> tuple[str, str, VagueDate | None, Owner] | str:
+    """(ref text, what, due, owner) from 'MP107 "what" [due "date"] [owner Owner]', or why not."""
+    found = _DECISION_ADD.match(args)
+    if found is None:
+        return "usage"
+    rest = found["rest"]
+    due, owner = None, Owner.PROPOSER
+    if (due_match := _DUE.search(rest)) is not None:
+        due_text = (due_match["quoted"] or due_match["bare"] or "").strip()
+        due = parse_vague_date(due_text, today=ctx.as_of)
+        if due is None:
+            return (
+                f"I can't read a date in “{due_text}”. Try “end of October 2021” or “8 May 2022”."
+            )
+        rest = rest.replace(due_match.group(0), " ")
+    if (owner_match := _OWNER.search(rest)) is not None:
+        named = {o.value.lower(): o for o in Owner}.get(owner_match["owner"].lower())
+        if named is None:
+            return f"“{owner_match['owner']}” is not an owner: {', '.join(Owner)}."
+        owner, rest = named, rest.replace(owner_match.group(0), " ")
+    if rest.strip():
+        return "usage"
+    return found["ref"], " ".join(found["what"].split()), due, owner
+
+
+def decision(session: Session, args: str, ctx: Context) -> Answer:
+    """decision add <ref> "<what>" [due "<date>"] [owner <Owner>], or decision resolve <id>."""
+    verb, _, rest = args.strip().partition(" ")
+    if verb.lower() == "resolve":
+        return _resolve(session, rest, ctx)
+    parsed = _parse_decision_add(rest, ctx) if verb.lower() == "add" else "usage"
+    if isinstance(parsed, str):
+        if parsed != "usage":
+            return message(parsed, kind="usage")
+        return _usage(DECISION, 'decision add MP107 "which solution to progress" due '
+                      '"end of October 2021"')  # fmt: skip
+    ref_text, what, due, owner = parsed
+    mod = _modification(session, ref_text, "decision")
+    if isinstance(mod, Answer):
+        return mod
+    row = store.create_decision(session, modification=mod, owner=owner.value, what=what,
+                                since=ctx.as_of, due=due)  # fmt: skip
+    _audit(session, ctx, "decision-add", ref=mod.ref, decision_id=row.id, owner=owner.value,
+           what=what, due=due.iso() if due else None)  # fmt: skip
+    when = f", due {due.describe()}" if due else ""
+    return message(f"Done: decision {row.id} on {mod.ref}, waiting on the {owner.value} to decide "
+                   f"{what}{when}.", f"pending {mod.ref}", ok=True)  # fmt: skip
+
+
+def _resolve(session: Session, args: str, ctx: Context) -> Answer:
+    """decision resolve <id> "<text>": closed as if the Proposer had pressed Decision made."""
+    from bot.nudges import handle_nudge_action
+
+    number, _, text = args.strip().partition(" ")
+    text = text.strip().strip(_QUOTE).strip()
+    if not number.isdigit() or not text:
+        return _usage(DECISION, 'decision resolve 12 "the SEC change route"')
+    at = datetime.combine(ctx.as_of, now().timetz())  # closed on the day asked, like set-status
+    return handle_nudge_action(session, decision_id=int(number), action="decision_made",
+                               actor=ctx.user or "unknown", at=at, note=text,
+                               is_admin=True)  # fmt: skip
+
+
 SET_STATUS = "set-status <ref> <stage> <text>"
 ADD_MILESTONE = "add-milestone <ref> <kind> <date> [note]"
 PROPOSER = "proposer <ref> <@user>"
 CLOSURE = "closure <date> [reason]"
 MOVE_MEETING = "move-meeting <kind> <month year> <new date> [note]"
 CANCEL_MEETING = "cancel-meeting <kind> <month year> [note]"
+DECISION = (
+    'decision add <ref> "<what>" [due "<date>"] [owner <Owner>] | decision resolve <id> "<text>"'
+)
 
 
 def register(router: Router) -> None:
@@ -279,5 +353,6 @@ def register(router: Router) -> None:
         ("closure", closure, CLOSURE, "add a SECAS closure day (not a Working Day)"),
         ("move-meeting", move_meeting, MOVE_MEETING, "move one meeting of a series"),
         ("cancel-meeting", cancel_meeting, CANCEL_MEETING, "cancel one meeting of a series"),
+        ("decision", decision, DECISION, "add a pending decision, or close one"),
     ):
         router.register(name, handler, usage=usage, description=description, admin=True)

@@ -1,4 +1,4 @@
-"""Open decisions that wait on someone."""
+"""Open decisions that wait on someone: everyone's, yours (``mine``), or one modification's."""
 
 from __future__ import annotations
 
@@ -9,28 +9,54 @@ from sqlalchemy.orm import Session
 from bot.answers.lookup import find_modification
 from bot.answers.shared import decision_view
 from bot.views import Answer, DecisionsView, message
+from storage.calendar_store import get_working_calendar
+from storage.models import Decision
 
 if TYPE_CHECKING:
     from bot.router import Context, Router
 
+MINE = {"mine", "me", "my", "you"}  # "pending mine", and "waiting on me"
+
+
+def _mine(session: Session, ctx: Context) -> list[Decision] | Answer:
+    from storage import nudges
+
+    if ctx.user is None or ctx.surface == "console":
+        return message("`pending mine` lists the decisions waiting on you as a Proposer; ask me "
+                       "in Slack or Teams so I know who you are.", "pending",
+                       kind="usage")  # fmt: skip
+    return nudges.list_decisions_for_person(session, user_id=ctx.user, as_of=ctx.as_of)
+
 
 def pending(session: Session, args: str, ctx: Context) -> Answer:
-    """Open decisions, oldest first, for everyone or for one modification."""
+    """Open decisions, oldest first: everyone's, yours, or one modification's."""
     from storage import queries
 
-    modification = None
+    words = args.strip().lower()
     title = "Decisions waiting on someone"
-    if args.strip() and args.strip().lower() not in {"all", "everyone"}:
-        found = find_modification(session, args, command="pending")
-        if found.modification is None:
-            assert found.failure is not None
-            return found.failure
-        modification = found.modification
-        title = f"Decisions waiting on {modification.ref}"
-    decisions = queries.list_open_decisions(session, as_of=ctx.as_of, modification=modification)
+    if words in MINE:
+        found = _mine(session, ctx)
+        if isinstance(found, Answer):
+            return found
+        decisions, title = found, "Decisions waiting on you"
+        none = "No decisions are waiting on you."
+    elif words and words not in {"all", "everyone"}:
+        lookup = find_modification(session, args, command="pending")
+        if lookup.modification is None:
+            assert lookup.failure is not None
+            return lookup.failure
+        title = f"Decisions waiting on {lookup.modification.ref}"
+        decisions = queries.list_open_decisions(
+            session, as_of=ctx.as_of, modification=lookup.modification
+        )
+        none = f"No decisions on {lookup.modification.ref} are waiting on anyone."
+    else:
+        decisions = queries.list_open_decisions(session, as_of=ctx.as_of)
+        none = "No decisions are waiting on anyone."
     if not decisions:
-        return message("No decisions are waiting on anyone.", ok=True)
-    views = [decision_view(d, as_of=ctx.as_of) for d in decisions]
+        return message(none, ok=True)
+    calendar = get_working_calendar(session)
+    views = [decision_view(d, as_of=ctx.as_of, calendar=calendar) for d in decisions]
     return Answer("pending", DecisionsView(title=title, decisions=views))
 
 
@@ -38,6 +64,6 @@ def register(router: Router) -> None:
     router.register(
         "pending",
         pending,
-        usage="pending [all | <ref>]",
-        description="open decisions, oldest first, with their age",
+        usage="pending [all | mine | <ref>]",
+        description="open decisions, oldest first, with their age in Working Days",
     )

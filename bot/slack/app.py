@@ -18,7 +18,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 
 from bot.settings import Settings
-from bot.slack import commands, dedupe, home, interactivity, messages, unfurls
+from bot.slack import commands, dedupe, home, ingest, interactivity, messages, nudges, unfurls
 from bot.slack.oauth import is_multi_workspace, oauth_settings
 
 if TYPE_CHECKING:
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-LISTENERS = (commands, messages, home, unfurls, interactivity)
+LISTENERS = (ingest, commands, messages, home, unfurls, interactivity, nudges)  # ingest first
 
 
 class SlackNotConfigured(RuntimeError):

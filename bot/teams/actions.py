@@ -2,19 +2,20 @@
 
 Teams posts an Action.Submit as a message activity whose ``value`` is the button's ``data``:
 ``{"action": "ask", "text": "history MP159"}`` asks the router, and ``{"action": "decision_made"
-| "snooze" | "not_me", "decision_id": n}`` answers a nudge. Nudges belong to bot/nudges.py (the
-nudges issue); until that module exists the buttons only acknowledge.
+| "snooze" | "not_me", "decision_id": n}`` answers a nudge through bot.nudges.handle_nudge_action,
+the code Slack's nudge buttons use. The nudge card's inputs arrive in the same data: ``note``
+(what was decided, or why it is not them) and ``until`` (the snooze's last day, YYYY-MM-DD).
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import logging
 from dataclasses import dataclass
-from types import ModuleType
+from datetime import date
 from typing import Any
 
+from bot.nudges import ACTIONS as NUDGE_ACTIONS
+from bot.nudges import handle_nudge_action
 from bot.router import Context
 from bot.services import Services
 from bot.views import Answer, message
@@ -23,7 +24,6 @@ from storage.db import transaction
 
 log = logging.getLogger(__name__)
 
-NUDGE_ACTIONS = {"decision_made": "Decision made", "snooze": "Snooze", "not_me": "Not me"}
 ASK = "ask"
 
 
@@ -32,6 +32,8 @@ class CardAction:
     action: str
     decision_id: int | None = None
     text: str | None = None
+    note: str | None = None
+    until: str | None = None
 
 
 def parse_card_action(value: Any) -> CardAction | None:
@@ -43,8 +45,14 @@ def parse_card_action(value: Any) -> CardAction | None:
         decision_id = int(raw_id) if raw_id is not None else None
     except (TypeError, ValueError):
         decision_id = None
-    text = value.get("text")
-    return CardAction(value["action"], decision_id, text if isinstance(text, str) else None)
+    text, note, until = (value.get(k) for k in ("text", "note", "until"))
+    return CardAction(
+        value["action"],
+        decision_id,
+        text if isinstance(text, str) else None,
+        note if isinstance(note, str) else None,
+        until if isinstance(until, str) and until else None,
+    )
 
 
 def handle_card_action(services: Services, action: CardAction, ctx: Context) -> Answer:
@@ -58,29 +66,22 @@ def handle_card_action(services: Services, action: CardAction, ctx: Context) -> 
     return message(f"I don't know the button “{action.action}”.", "help", kind="usage")
 
 
-def _nudges_module() -> ModuleType | None:
-    if importlib.util.find_spec("bot.nudges") is None:
+def _day(text: str | None) -> date | None:
+    """The snooze date Input.Date sends (YYYY-MM-DD); None when empty or unreadable."""
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
         return None
-    return importlib.import_module("bot.nudges")
 
 
 def record_nudge(services: Services, action: CardAction, ctx: Context) -> Answer:
-    """Pass a nudge answer to bot/nudges.py when it is there; otherwise only acknowledge it."""
+    """Answer a nudge button with bot.nudges, the same code Slack's buttons use."""
     assert action.decision_id is not None
-    nudges = _nudges_module()
-    handler = getattr(nudges, "handle_nudge_action", None) if nudges else None
-    if callable(handler):
-        with transaction(services.sessions) as session:
-            answer: Answer = handler(
-                session, decision_id=action.decision_id, action=action.action,
-                actor=ctx.user, at=now(),
-            )  # fmt: skip
-            return answer
-    log.warning(
-        "nudge button %s on decision %s pressed, but bot.nudges.handle_nudge_action is not "
-        "available: nothing stored",
-        action.action,
-        action.decision_id,
-    )
-    label = NUDGE_ACTIONS[action.action]
-    return message(f"Recorded: “{label}” for decision {action.decision_id}.", ok=True)
+    if action.action == "snooze" and action.until and _day(action.until) is None:
+        return message(f"“{action.until}” is not a date I can snooze until.", kind="usage")
+    with transaction(services.sessions) as session:
+        return handle_nudge_action(
+            session, decision_id=action.decision_id, action=action.action, actor=ctx.user,
+            at=now(services.settings.tz), note=action.note, until=_day(action.until),
+            is_admin=ctx.is_admin,
+        )  # fmt: skip

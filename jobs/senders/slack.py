@@ -139,6 +139,11 @@ class SlackSender:
         self._dm_channels: dict[str, str] = {}
         self._lock = threading.Lock()
 
+    @property
+    def pace(self) -> float:
+        """Seconds between two messages to one channel; the dispatcher schedules by it."""
+        return self.pacer.interval
+
     def send(self, delivery: ClaimedDelivery, *, late: bool, too_old: bool) -> SendResult:
         try:
             if delivery.attempts > 1:

@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 
 from storage.db import DEFAULT_DATABASE_URL, make_engine
 from storage.models import Base
+from storage.search_index import include_object
 
 config = context.config
 
@@ -28,6 +29,7 @@ def run_migrations_online() -> None:
             target_metadata=Base.metadata,
             render_as_batch=connection.dialect.name == "sqlite",
             compare_type=True,
+            include_object=include_object,  # the search indexes of 0003 are not in the models
         )
         context.run_migrations()
 

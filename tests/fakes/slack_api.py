@@ -5,6 +5,11 @@ request is recorded (method, headers, raw body, decoded arguments); answers are 
 ``ok: true`` payloads, or what a test scripted for a method: an ``ok: false`` error, HTTP 429 with
 Retry-After, HTTP 500, or a slow answer. ``response_url`` POSTs (slash commands, actions) land
 here too, recorded under the method name "response_url".
+
+Files: ``add_file`` makes a file that ``files.info`` describes, whose ``url_private`` (on this
+server) serves the bytes only with ``Authorization: Bearer <its token>``; like Slack, anything
+else gets a sign-in page (HTML, status 200). Downloads are recorded as "file_download". Plain web
+pages for other fetches are served with ``serve`` under ``/web/`` ("web_download").
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
+
+from tests.fakes.slack_files import FakeFile, file_download, files_info
 
 TEAM_ID = "T0001"
 BOT_USER_ID = "UBOT"
@@ -64,6 +71,8 @@ class Script:
 
 @dataclass
 class _State:
+    files: dict[str, FakeFile] = field(default_factory=dict)
+    pages: dict[str, tuple[bytes, str]] = field(default_factory=dict)
     calls: list[Call] = field(default_factory=list)
     scripts: dict[str, list[Script]] = field(default_factory=dict)
     messages: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
@@ -121,6 +130,24 @@ class FakeSlack:
             queue = self._state.scripts.setdefault(method, [])
             queue.append(Script(error, status, retry_after, delay, times))
 
+    def add_file(self, file: FakeFile) -> FakeFile:
+        """A file that files.info knows and url_private serves (to its token only)."""
+        with self._cond:
+            self._state.files[file.id] = file
+        return file
+
+    def file_url(self, file: FakeFile) -> str:
+        return f"http://127.0.0.1:{self.port}/files-pri/{TEAM_ID}-{file.id}/{file.name}"
+
+    def serve(self, path: str, data: bytes, content_type: str = "text/plain") -> str:
+        """Serve bytes at /web/<path> to anyone; returns the URL."""
+        with self._cond:
+            self._state.pages[path.lstrip("/")] = (data, content_type)
+        return self.web_url(path)
+
+    def web_url(self, path: str = "") -> str:
+        return f"http://127.0.0.1:{self.port}/web/{path.lstrip('/')}"
+
     def add_user(self, email: str, user_id: str) -> None:
         with self._cond:
             self._state.users_by_email[email.lower()] = user_id
@@ -163,10 +190,26 @@ class FakeSlack:
             return script
 
     def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+        if method == "files.info":
+            return self._files_info(args)
         builder = _BUILDERS.get(method)
         with self._cond:
             self._state.counter += 1
             return builder(self._state, args) if builder else {"ok": True}
+
+    def _files_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        with self._cond:
+            file = self._state.files.get(str(args.get("file", "")))
+        return files_info(file, self.file_url(file) if file else "")
+
+    def _download(self, kind: str, path: str, token: str | None) -> tuple[int, bytes, str]:
+        """Status, body and content type for a GET of a file or web page."""
+        with self._cond:
+            if kind == "web":
+                data, ctype = self._state.pages.get(path[len("/web/") :], (b"", ""))
+                return (200, data, ctype) if ctype else (404, b"not found", "text/plain")
+            file = self._state.files.get(path.split("/")[2].rsplit("-", 1)[-1])
+        return file_download(file, token)
 
 
 def _handler_for(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
@@ -187,6 +230,9 @@ def _handler_for(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
             headers = {k.lower(): v for k, v in self.headers.items()}
+            if split.path.startswith(("/files-pri/", "/web/")):
+                self._serve_download(split.path, headers, body)
+                return
             if split.path.startswith("/response/"):
                 method = "response_url"
             elif split.path.startswith("/api/"):
@@ -197,6 +243,16 @@ def _handler_for(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
             args = _decode_args(split.query, body, headers.get("content-type", ""))
             script = fake._record(Call(method, split.path, headers, body, args))
             self._reply(method, args, script)
+
+        def _serve_download(self, path: str, headers: dict[str, str], body: bytes) -> None:
+            kind = "web" if path.startswith("/web/") else "file"
+            call = Call(f"{kind}_download", path, headers, body, {})
+            script = fake._record(call)
+            if script is not None and script.status != 200:
+                self._send(script.status, b"failed", "text/plain")
+                return
+            status, data, ctype = fake._download(kind, path, call.token)
+            self._send(status, data, ctype)
 
         def _reply(self, method: str, args: dict[str, Any], script: Script | None) -> None:
             if script is not None and script.delay:

@@ -11,6 +11,7 @@ from sqlalchemy import inspect
 from storage.db import session_factory, transaction, upgrade
 from storage.models import Base
 from storage.sample import load_sample
+from storage.search_index import include_object
 from tests.conftest import drop_test_engine, make_test_engine
 
 
@@ -20,7 +21,8 @@ def test_migrations_match_the_models_and_run_twice(backend: str, tmp_path: Path)
         upgrade(engine)
         upgrade(engine)  # safe to run again
         with engine.connect() as conn:
-            diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+            context = MigrationContext.configure(conn, opts={"include_object": include_object})
+            diff = compare_metadata(context, Base.metadata)
         assert diff == []
         assert "modifications" in inspect(engine).get_table_names()
     finally:

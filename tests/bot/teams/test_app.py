@@ -88,14 +88,17 @@ def test_an_ask_button_runs_the_command_it_carries(
     assert card["body"][0]["text"] == "History of MP159: Credit Cover Review"
 
 
-def test_a_nudge_button_is_acknowledged(
+def test_a_nudge_button_from_someone_else_is_refused(
     dev_client: TestClient, connector: FakeBotConnector
 ) -> None:
     pressed = act.message("", connector.service_url,
                           value={"action": "snooze", "decision_id": 7})  # fmt: skip
     assert dev_client.post(ENDPOINT, json=pressed).status_code == 200
 
-    assert "Recorded: “Snooze” for decision 7." in card_text(connector.activities()[0].cards()[0])
+    # Only the person who speaks for the Proposer (or an administrator) may answer a nudge.
+    assert "Only the person who speaks for the Proposer" in card_text(
+        connector.activities()[0].cards()[0]
+    )
 
 
 def test_no_token_is_refused_when_credentials_are_configured(

@@ -1,0 +1,276 @@
+"""Administrators add papers from chat: send a file to secbot, or `/sec ingest <link>`.
+
+The file is fetched (bot/slack/ingest_fetch.py), read and diffed against the store, kept as a
+pending ingest, and shown as a diff with **Apply** and **Discard** (bot/slack/ingest_view.py):
+ephemerally for `/sec`, in the conversation for a file sent in a direct message. Apply writes the
+stored change set in one transaction and updates the message; a second click changes nothing.
+
+Everything is acknowledged at once and done in lazy listeners (downloading and reading a PDF can
+take longer than Slack's 3 seconds). One upload in a DM arrives twice when both ``message.im``
+and ``file_shared`` are subscribed; each (file, share) is claimed once in the event-receipt table,
+so it is read and answered once. This module is registered before the general ``/sec`` and
+message listeners, whose catch-alls would otherwise take these requests (Bolt runs the first
+listener that matches).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+
+from bot.escaping import escape_mrkdwn
+from bot.slack.blocks import message_payload, section, validate
+from bot.slack.chat import apologise, context_for, is_direct_channel
+from bot.slack.dedupe import first_delivery
+from bot.slack.ingest_fetch import (
+    Fetched,
+    FetchRefused,
+    IngestSettings,
+    fetch_slack_file,
+    fetch_url,
+    link_in,
+    share_ts,
+    slack_file_id,
+)
+from bot.slack.ingest_view import closed_view, diff_payload, diff_view, who
+from bot.views import message
+from sec.timefmt import now, today, uk_datetime
+from storage import pending_ingests as store
+from storage.db import transaction
+from storage.ingest import UnreadableDocument
+from storage.ingest_models import APPLIED, EXPIRED, PendingIngest
+
+if TYPE_CHECKING:
+    from bot.services import Services
+
+log = logging.getLogger(__name__)
+
+COMMAND = "/sec"
+APPLY, DISCARD = "secbot_ingest_apply", "secbot_ingest_discard"
+FILES_PER_MESSAGE = 5
+UTC = ZoneInfo("UTC")
+NOT_ADMIN = (
+    "Sorry, only secbot administrators can add papers to the store. Please send the paper to a "
+    "SECAS analyst."
+)
+USAGE = (
+    "Usage: `/sec ingest <link>`, the link to a Slack file or to a paper or page on "
+    "https://smartenergycodecompany.co.uk/. Or send me the file in a direct message."
+)
+
+
+def is_ingest_command(body: dict[str, Any]) -> bool:
+    """`/sec ingest …` (any case); every other /sec command is the router's."""
+    words = str(body.get("text") or "").split()
+    return bool(words) and words[0].lower() == "ingest"
+
+
+def is_file_in_dm(event: dict[str, Any]) -> bool:
+    """A person's direct message to secbot with files attached."""
+    return (
+        event.get("channel_type") == "im"
+        and bool(event.get("files"))
+        and event.get("subtype") in (None, "file_share")
+        and not event.get("bot_id")
+        and bool(event.get("user"))
+    )
+
+
+def _text(text: str) -> dict[str, Any]:
+    return message_payload(message(text))
+
+
+def _mrkdwn(text_mrkdwn: str) -> dict[str, Any]:
+    """A one-section message from text already escaped (it may hold a <@user> mention)."""
+    return {"text": text_mrkdwn, "blocks": validate([section(text_mrkdwn)])}
+
+
+def _is_admin(services: Services, user: str | None, channel: str | None) -> bool:
+    return context_for(services, user=user, channel=channel).is_admin
+
+
+class _Ingester:
+    """Fetch, read, diff and keep a paper; apply or discard it on a click."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self.limits = IngestSettings()
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return self.services.settings.tz
+
+    def fetch(self, client: WebClient, link: str) -> Fetched:
+        """A link typed after `/sec ingest`: a Slack file, or a web address."""
+        file_id = slack_file_id(link)
+        if file_id:
+            return self.fetch_file(client, file_id)
+        return fetch_url(link, prefixes=self.limits.url_prefixes, max_bytes=self.limits.max_bytes)
+
+    def fetch_file(self, client: WebClient, file_id: str) -> Fetched:
+        base = self.services.settings.slack_api_base_url
+        return fetch_slack_file(client, file_id, max_bytes=self.limits.max_bytes,
+                                api_base_url=base)  # fmt: skip
+
+    def offer(self, fetched: Fetched, *, user: str, channel: str | None) -> tuple[dict, int | None]:
+        """The diff message for a fetched file, and the pending id (None: nothing to apply)."""
+        changes = store.read_upload(fetched.data, file_name=fetched.name, today=today(self.tz))
+        with transaction(self.services.sessions) as session:
+            prepared = store.prepare(
+                session, changes, checksum=store.checksum_of(fetched.data),
+                file_name=fetched.name, source=fetched.source, requested_by=user,
+                channel=channel, now=now(self.tz),
+            )  # fmt: skip
+            if prepared.pending is None:
+                return _text(f"{fetched.name} is already in the store (it was ingested before); "
+                             "nothing to apply."), None  # fmt: skip
+            title = prepared.changes.documents[0].title if prepared.changes.documents else None
+            view = diff_view(prepared.pending, prepared.report, title)
+            return diff_payload(view), prepared.pending.id
+
+    def answer(
+        self, fetch: Callable[[], Fetched], *, user: str, channel: str | None
+    ) -> tuple[dict, int | None]:
+        """Fetch and offer, turning a refused or unreadable file into a message for the user."""
+        try:
+            return self.offer(fetch(), user=user, channel=channel)
+        except (FetchRefused, UnreadableDocument) as exc:
+            problem = f"I could not read that paper: {exc}. Nothing was stored or changed."
+            return _text(problem), None
+
+    def decide(self, pending_id: int, *, user: str, apply: bool) -> Click:
+        """Apply or discard, once; the message to show where the buttons were, if it changed."""
+        with transaction(self.services.sessions) as session:
+            act = store.apply_pending if apply else store.discard_pending
+            decided = act(session, pending_id=pending_id, actor=user, now=now(self.tz))
+            pending = decided.pending
+            if pending is None or not (decided.moved or pending.state == EXPIRED):
+                return Click(pending, decided.moved, None)
+            if decided.report is not None:
+                title = (pending.changes.get("documents") or [{}])[0].get("title")
+                return Click(pending, True, diff_payload(diff_view(pending, decided.report, title)))
+            return Click(pending, decided.moved, diff_payload(closed_view(pending)))
+
+
+@dataclass(frozen=True)
+class Click:
+    """What a click on Apply or Discard did."""
+
+    pending: PendingIngest | None
+    moved: bool  # this click decided it
+    message: dict[str, Any] | None  # the new diff message, when it changed
+
+
+def already(pending: PendingIngest | None) -> str:
+    """What to tell someone who clicked on a paper that was already decided."""
+    if pending is None:
+        return "I have no record of that paper; send it again to ingest it."
+    if pending.state == EXPIRED:
+        return "That paper waited more than 7 days and lapsed; nothing was written. Send it again."
+    when = uk_datetime(pending.decided_at) if pending.decided_at else "earlier"
+    done = f"{pending.state} by {who(pending.decided_by)} on {when}"
+    if pending.state == APPLIED and pending.outcome:
+        done += f" ({escape_mrkdwn(pending.outcome)})"
+    return f"That paper was already {done}; nothing changed."
+
+
+def register(app: App, services: Services) -> None:
+    ingester = _Ingester(services)
+
+    def acknowledge(ack: Ack) -> None:
+        ack()
+
+    def ingest_command(body: dict[str, Any], respond: Respond, client: WebClient) -> None:
+        user, channel = str(body.get("user_id") or ""), body.get("channel_id")
+        try:
+            if not _is_admin(services, user, channel):
+                respond(**_text(NOT_ADMIN), response_type="ephemeral")
+                return
+            words = str(body.get("text") or "").split(None, 1)
+            link = link_in(words[1] if len(words) > 1 else "")
+            if not link:
+                respond(**_text(USAGE), response_type="ephemeral")
+                return
+            payload, _ = ingester.answer(lambda: ingester.fetch(client, link), user=user,
+                                         channel=channel)  # fmt: skip
+            respond(**payload, response_type="ephemeral")
+        except Exception:
+            apologise(respond, "/sec ingest", response_type="ephemeral")
+
+    def post_offer(client: WebClient, file_id: str, *, user: str, channel: str,
+                   thread: str | None) -> None:  # fmt: skip
+        try:
+            if not _is_admin(services, user, channel):
+                client.chat_postMessage(channel=channel, thread_ts=thread, **_text(NOT_ADMIN))
+                return
+            payload, pending_id = ingester.answer(lambda: ingester.fetch_file(client, file_id),
+                                                  user=user, channel=channel)  # fmt: skip
+            sent = client.chat_postMessage(channel=channel, thread_ts=thread, **payload)
+            if pending_id is not None:
+                with transaction(services.sessions) as session:
+                    store.set_message(session, pending_id=pending_id, channel=channel,
+                                      message_ts=str(sent["ts"]))  # fmt: skip
+        except Exception:
+            apologise(client.chat_postMessage, "a paper sent to secbot", channel=channel,
+                      thread_ts=thread)  # fmt: skip
+
+    def claim(file_id: str, share: str) -> bool:
+        return first_delivery(services.engine, f"ingest:{file_id}:{share}"[:64], at=now(UTC))
+
+    def file_in_dm(event: dict[str, Any], client: WebClient) -> None:
+        for item in (event.get("files") or [])[:FILES_PER_MESSAGE]:
+            file_id = str(item.get("id") or "")
+            if file_id and claim(file_id, str(event["ts"])):
+                post_offer(client, file_id, user=str(event["user"]), channel=event["channel"],
+                           thread=event.get("thread_ts"))  # fmt: skip
+
+    def file_shared(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        channel, user = str(event.get("channel_id") or ""), str(event.get("user_id") or "")
+        file_id = str(event.get("file_id") or (event.get("file") or {}).get("id") or "")
+        if not (is_direct_channel(channel) and file_id and user) or user == context.bot_user_id:
+            return  # files shared in channels are not offered for ingestion
+        share = share_ts(client, file_id, channel) or str(event.get("event_ts") or "")
+        if claim(file_id, share):
+            post_offer(client, file_id, user=user, channel=channel, thread=None)
+
+    def on_click(body: dict[str, Any], action: dict[str, Any], respond: Respond,
+                 client: WebClient) -> None:  # fmt: skip
+        try:
+            _click(ingester, services, body, action, respond, client)
+        except Exception:
+            apologise(respond, "an ingest button", response_type="ephemeral",
+                      replace_original=False)  # fmt: skip
+
+    app.command(COMMAND, matchers=[is_ingest_command])(ack=acknowledge, lazy=[ingest_command])
+    app.event("message", matchers=[is_file_in_dm])(ack=acknowledge, lazy=[file_in_dm])
+    app.event("file_shared")(ack=acknowledge, lazy=[file_shared])
+    app.action(APPLY)(ack=acknowledge, lazy=[on_click])
+    app.action(DISCARD)(ack=acknowledge, lazy=[on_click])
+
+
+def _click(ingester: _Ingester, services: Services, body: dict[str, Any], action: dict[str, Any],
+           respond: Respond, client: WebClient) -> None:  # fmt: skip
+    """Apply or Discard pressed: re-check the presser, decide once, update the message."""
+    user = str((body.get("user") or {}).get("id") or "")
+    container = body.get("container") or {}
+    channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
+    if not _is_admin(services, user, channel):
+        respond(**_text(NOT_ADMIN), response_type="ephemeral", replace_original=False)
+        return
+    value = str(action.get("value") or "")
+    click = ingester.decide(int(value) if value.isdigit() else 0, user=user,
+                            apply=action.get("action_id") == APPLY)  # fmt: skip
+    if click.message is not None:
+        if container.get("is_ephemeral") or not (channel and container.get("message_ts")):
+            respond(**click.message, replace_original=True)
+        else:
+            client.chat_update(channel=channel, ts=container["message_ts"], **click.message)
+    if not click.moved:
+        respond(**_mrkdwn(already(click.pending)), response_type="ephemeral",
+                replace_original=False)  # fmt: skip

@@ -1,10 +1,9 @@
 """Pending decisions: who must act before a modification can move on, in a few words.
 
-Papers say it in a handful of ways: "SECAS is awaiting the Proposer's decision on which solution
-to progress" (OCR: "Proper's"), "review the response with the Proposer and seek their agreement
-on which option to progress", "until the Proposer determines whether SECMP0067 delivers what they
-seek", and a paper's recommendations ("The Panel are requested to: AGREE to request an Impact
-Assessment for SECMP0062").
+Papers say it in a handful of ways: SECAS "awaiting the Proposer's decision" (OCR: "Proper's"),
+SECAS going to "seek their agreement on which option" after a review with the Proposer, a
+modification on hold "until the Proposer determines whether" another delivers, and a paper's
+recommendations ("The Panel are requested to: AGREE …" followed by a reference).
 """
 
 from __future__ import annotations

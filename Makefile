@@ -33,5 +33,9 @@ lint: install
 bench: install
 	$(BIN)/python -m bench
 
+# Fault drills (tests/drills), quick mode; SECBOT_DRILLS=long make drills for the long mode.
+drills: install
+	$(BIN)/pytest -q tests/drills -m drill
+
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis secbot.db

@@ -21,7 +21,8 @@ import time
 import urllib.request
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime, time as dtime, timedelta
+from datetime import date, datetime, timedelta
+from datetime import time as dtime
 from typing import Any
 
 from sqlalchemy import Engine, func, select
@@ -84,10 +85,18 @@ def queue(engine: Engine, reminders: list[PlannedReminder], channels: int) -> fl
     due = now() - timedelta(minutes=1)
     rows: list[NewDelivery] = []
     for reminder in reminders:
-        payload = build_payload(render, template="reminder", surface="slack", key=reminder.key,
-                                due_at=due, context=reminder.context)  # fmt: skip
-        rows += [NewDelivery(reminder.key, reminder.kind, "slack", f"CF{n:05d}", due, payload)
-                 for n in range(channels)]  # fmt: skip
+        payload = build_payload(
+            render,
+            template="reminder",
+            surface="slack",
+            key=reminder.key,
+            due_at=due,
+            context=reminder.context,
+        )
+        rows += [
+            NewDelivery(reminder.key, reminder.kind, "slack", f"CF{n:05d}", due, payload)
+            for n in range(channels)
+        ]
     sessions = session_factory(engine)
     for start in range(0, len(rows), 1000):
         with transaction(sessions) as session:
@@ -104,8 +113,13 @@ def _pending(engine: Engine) -> int:
 def drain(engine: Engine, base_url: str) -> tuple[float, int]:
     """Run the reminders job's dispatch as the worker would until nothing is left."""
     sender = SlackSender(make_client(TOKEN, base_url), Pacer(PACE))
-    ctx = JobContext(sessions=session_factory(engine), render=render,
-                     senders={"slack": sender}, exclusive=True, rules=OutboxRules())  # fmt: skip
+    ctx = JobContext(
+        sessions=session_factory(engine),
+        render=render,
+        senders={"slack": sender},
+        exclusive=True,
+        rules=OutboxRules(),
+    )
     started = time.monotonic()
     runs = 0
     while runs < MAX_RUNS:
@@ -119,8 +133,12 @@ def drain(engine: Engine, base_url: str) -> tuple[float, int]:
 
 
 def start_fake() -> tuple[subprocess.Popen[str], str]:
-    proc = subprocess.Popen([sys.executable, "-m", "bench.slack_fake", "--pace", str(PACE)],
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)  # fmt: skip
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bench.slack_fake", "--pace", str(PACE)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert proc.stdout is not None
     return proc, proc.stdout.readline().split()[1]
 
@@ -153,8 +171,17 @@ def run(engine: Engine, backend: str, channels: int = CHANNELS) -> FanoutResult:
         fake.kill()
         fake.wait()
     per_channel = max(Counter(c for c, _ in wanted).values())
-    return FanoutResult(backend, len(wanted), channels, per_channel, per_channel * PACE, wall,
-                        enqueue_s, runs, **counts)  # fmt: skip
+    return FanoutResult(
+        backend,
+        len(wanted),
+        channels,
+        per_channel,
+        per_channel * PACE,
+        wall,
+        enqueue_s,
+        runs,
+        **counts,
+    )
 
 
 if __name__ == "__main__":

@@ -34,7 +34,7 @@ SECRET = "bench-signing-secret"
 TOKEN = "xoxb-bench-token"
 CONCURRENCY = (1, 16, 64)
 # Requests per run at each concurrency, and the time limit of a run (seconds).
-REQUESTS = {1: 60, 16: 240, 64: 384}
+REQUESTS = {1: 100, 16: 320, 64: 640}
 RUN_SECONDS = 12.0
 COMMANDS = ("status", "release", "search")
 _FOREIGN_ENV = ("SLACK_", "DATABASE_", "SECBOT_", "TEAMS_", "CLIENT_", "TENANT_")
@@ -53,18 +53,32 @@ def sample_texts() -> dict[str, list[str]]:
     data = yaml.safe_load(SAMPLE_FILE.read_text(encoding="utf-8"))
     refs = [m["ref"] for m in data["modifications"]]
     releases = [r["name"] for r in data["releases"]]
-    words = ["firmware", "service request", "alert", "security", "credit cover", "smart meter",
-             "communication hub", "certificates", "prepayment", "zigbee"]  # fmt: skip
-    return {"status": [f"status {r}" for r in refs],
-            "release": [f"release {n}" for n in releases],
-            "search": [f"search {w}" for w in words]}  # fmt: skip
+    words = [
+        "firmware",
+        "service request",
+        "alert",
+        "security",
+        "credit cover",
+        "smart meter",
+        "communication hub",
+        "certificates",
+        "prepayment",
+        "zigbee",
+    ]
+    return {
+        "status": [f"status {r}" for r in refs],
+        "release": [f"release {n}" for n in releases],
+        "search": [f"search {w}" for w in words],
+    }
 
 
 def stress_texts(refs: list[str], releases: list[str], vocabulary: list[str]) -> dict[str, list]:
     pairs = [f"{a} {b}" for a, b in zip(vocabulary[::2], vocabulary[1::2], strict=False)]
-    return {"status": [f"status {r}" for r in refs[::7]],
-            "release": [f"release {n}" for n in releases[::3]],
-            "search": [f"search {w}" for w in [*vocabulary, *pairs, "firmware"]]}  # fmt: skip
+    return {
+        "status": [f"status {r}" for r in refs[::7]],
+        "release": [f"release {n}" for n in releases[::3]],
+        "search": [f"search {w}" for w in [*vocabulary, *pairs, "firmware"]],
+    }
 
 
 def _free_port() -> int:
@@ -75,8 +89,13 @@ def _free_port() -> int:
 
 def _env(database_url: str, api_port: int) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(_FOREIGN_ENV)}
-    env.update(NO_PROXY="127.0.0.1,localhost", DATABASE_URL=database_url, SLACK_SIGNING_SECRET=SECRET, SLACK_BOT_TOKEN=TOKEN,
-               SLACK_API_BASE_URL=f"http://127.0.0.1:{api_port}/api/")  # fmt: skip
+    env.update(
+        NO_PROXY="127.0.0.1,localhost",
+        DATABASE_URL=database_url,
+        SLACK_SIGNING_SECRET=SECRET,
+        SLACK_BOT_TOKEN=TOKEN,
+        SLACK_API_BASE_URL=f"http://127.0.0.1:{api_port}/api/",
+    )
     return env
 
 
@@ -94,13 +113,28 @@ def _wait_listening(port: int, server: subprocess.Popen[bytes], timeout: float =
 
 
 def _runs(texts: dict[str, list[str]], *, answers: bool) -> list[dict[str, Any]]:
-    warm = [{"name": "warm-up", "texts": sum(texts.values(), []), "concurrency": 4,
-             "requests": 40, "answers": answers, "seconds": 20}]  # fmt: skip
+    warm = [
+        {
+            "name": "warm-up",
+            "texts": sum(texts.values(), []),
+            "concurrency": 4,
+            "requests": 40,
+            "answers": answers,
+            "seconds": 20,
+        }
+    ]
     return warm + [
-        {"name": f"{command}@{c}", "texts": texts[command], "concurrency": c,
-         "requests": REQUESTS[c], "answers": answers, "seconds": RUN_SECONDS}
-        for command in texts for c in CONCURRENCY
-    ]  # fmt: skip
+        {
+            "name": f"{command}@{c}",
+            "texts": texts[command],
+            "concurrency": c,
+            "requests": REQUESTS[c],
+            "answers": answers,
+            "seconds": RUN_SECONDS,
+        }
+        for command in texts
+        for c in CONCURRENCY
+    ]
 
 
 def load(kind: str, database_url: str, texts: dict[str, list[str]]) -> list[dict[str, Any]]:
@@ -108,15 +142,23 @@ def load(kind: str, database_url: str, texts: dict[str, list[str]]) -> list[dict
     python = sys.executable
     runs = _runs(texts, answers=kind == "real")
     with tempfile.TemporaryDirectory() as cwd:  # no stray .env or secbot.db is picked up
-        gen = subprocess.Popen([python, "-m", "bench.loadgen", SECRET], stdin=subprocess.PIPE,
-                               stdout=subprocess.PIPE, text=True, cwd=_root(), env=_env("", 0))  # fmt: skip
+        gen = subprocess.Popen(
+            [python, "-m", "bench.loadgen", SECRET],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=_root(),
+            env=_env("", 0),
+        )
         assert gen.stdin is not None and gen.stdout is not None
         try:
             api_port = int(gen.stdout.readline().split()[1])
             port = _free_port()
-            server = subprocess.Popen([python, "-m", "bench.serve_app", kind, "--port", str(port)],
-                                      cwd=cwd, env={**_env(database_url, api_port),
-                                                    "PYTHONPATH": str(_root())})  # fmt: skip
+            server = subprocess.Popen(
+                [python, "-m", "bench.serve_app", kind, "--port", str(port)],
+                cwd=cwd,
+                env={**_env(database_url, api_port), "PYTHONPATH": str(_root())},
+            )
             try:
                 _wait_listening(port, server)
                 gen.stdin.write(json.dumps({"server": port, "runs": runs}) + "\n")
@@ -135,8 +177,13 @@ def init_store(database_url: str) -> None:
     """``secbot init``: the schema and the sample data."""
     secbot = str(Path(sys.executable).with_name("secbot"))
     with tempfile.TemporaryDirectory() as cwd:
-        subprocess.run([secbot, "init"], check=True, cwd=cwd, env=_env(database_url, 0),
-                       stdout=subprocess.DEVNULL)  # fmt: skip
+        subprocess.run(
+            [secbot, "init"],
+            check=True,
+            cwd=cwd,
+            env=_env(database_url, 0),
+            stdout=subprocess.DEVNULL,
+        )
 
 
 def _root() -> Path:
@@ -158,11 +205,14 @@ def summarise(result: dict[str, Any]) -> dict[str, Any]:
     answer = [s["answer_ms"] if "answer_ms" in s else s["ack_ms"] for s in ok]
     server = [s["server_ms"] for s in ok]
     return {
-        "run": result["name"], "concurrency": result["concurrency"], "requests": len(samples),
-        "errors": len(samples) - len(ok), "throughput": len(ok) / result["wall_s"],
+        "run": result["name"],
+        "concurrency": result["concurrency"],
+        "requests": len(samples),
+        "errors": len(samples) - len(ok),
+        "throughput": len(ok) / result["wall_s"],
         **{f"ack_p{p}": percentile(server, p) for p in (50, 95, 99)},
         **{f"answer_p{p}": percentile(answer, p) for p in (50, 95, 99)},
-    }  # fmt: skip
+    }
 
 
 def main_check() -> int:

@@ -28,8 +28,15 @@ from typing import Any
 from urllib.parse import urlencode
 
 ANSWER_TIMEOUT = 20.0
-AUTH_TEST = {"ok": True, "url": "https://bench.slack.com/", "team": "Bench", "user": "secbot",
-             "team_id": "T0BENCH", "user_id": "UBOT", "bot_id": "BBOT"}  # fmt: skip
+AUTH_TEST = {
+    "ok": True,
+    "url": "https://bench.slack.com/",
+    "team": "Bench",
+    "user": "secbot",
+    "team_id": "T0BENCH",
+    "user_id": "UBOT",
+    "bot_id": "BBOT",
+}
 
 
 def sign(body: bytes, secret: str, timestamp: int) -> str:
@@ -40,12 +47,22 @@ def sign(body: bytes, secret: str, timestamp: int) -> str:
 
 def command_body(text: str, response_url: str, n: int) -> bytes:
     """A slash command's form body, as Slack sends it."""
-    return urlencode({
-        "token": "unused", "team_id": "T0BENCH", "team_domain": "bench",
-        "channel_id": f"C{n % 50:05d}", "channel_name": "bench", "user_id": f"U{n % 200:05d}",
-        "user_name": "bench", "command": "/sec", "text": text, "api_app_id": "A0BENCH",
-        "response_url": response_url, "trigger_id": f"{n}.1.bench",
-    }).encode()  # fmt: skip
+    return urlencode(
+        {
+            "token": "unused",
+            "team_id": "T0BENCH",
+            "team_domain": "bench",
+            "channel_id": f"C{n % 50:05d}",
+            "channel_name": "bench",
+            "user_id": f"U{n % 200:05d}",
+            "user_name": "bench",
+            "command": "/sec",
+            "text": text,
+            "api_app_id": "A0BENCH",
+            "response_url": response_url,
+            "trigger_id": f"{n}.1.bench",
+        }
+    ).encode()
 
 
 class Answers:
@@ -71,6 +88,11 @@ class Answers:
             return self._got.pop(rid)
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 256  # 64 clients' answers may arrive at once (the default is 5)
+
+
 def receiver(answers: Answers) -> ThreadingHTTPServer:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -92,8 +114,7 @@ def receiver(answers: Answers) -> ThreadingHTTPServer:
         def log_message(self, format: str, *args: Any) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
+    server = _Server(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
 
@@ -101,8 +122,9 @@ def receiver(answers: Answers) -> ThreadingHTTPServer:
 class Run:
     """One closed-loop run; ``samples`` holds one dict per request."""
 
-    def __init__(self, spec: dict[str, Any], server: int, rport: int, answers: Answers,
-                 secret: str) -> None:  # fmt: skip
+    def __init__(
+        self, spec: dict[str, Any], server: int, rport: int, answers: Answers, secret: str
+    ) -> None:
         self.spec, self.server, self.rport = spec, server, rport
         self.answers, self.secret = answers, secret
         self.samples: list[dict[str, Any]] = []
@@ -127,9 +149,11 @@ class Run:
         rid = f"{self.spec['name']}-{n}"
         body = command_body(text, f"http://127.0.0.1:{self.rport}/response/{rid}", n)
         stamp = int(time.time())
-        headers = {"Content-Type": "application/x-www-form-urlencoded",
-                   "X-Slack-Request-Timestamp": str(stamp),
-                   "X-Slack-Signature": sign(body, self.secret, stamp)}  # fmt: skip
+        headers = {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "X-Slack-Request-Timestamp": str(stamp),
+            "X-Slack-Signature": sign(body, self.secret, stamp),
+        }
         started = time.perf_counter()
         conn.request("POST", "/slack/events", body=body, headers=headers)
         response = conn.getresponse()
@@ -148,15 +172,20 @@ class Run:
 
     def go(self) -> dict[str, Any]:
         self.deadline = time.perf_counter() + self.spec["seconds"]
-        threads = [threading.Thread(target=self.client, args=(i,))
-                   for i in range(self.spec["concurrency"])]  # fmt: skip
+        threads = [
+            threading.Thread(target=self.client, args=(i,)) for i in range(self.spec["concurrency"])
+        ]
         started = time.perf_counter()
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
-        return {"name": self.spec["name"], "concurrency": self.spec["concurrency"],
-                "wall_s": time.perf_counter() - started, "samples": self.samples}  # fmt: skip
+        return {
+            "name": self.spec["name"],
+            "concurrency": self.spec["concurrency"],
+            "wall_s": time.perf_counter() - started,
+            "samples": self.samples,
+        }
 
 
 def main(argv: list[str]) -> int:

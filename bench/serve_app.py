@@ -40,8 +40,10 @@ class ServerTiming:
         async def timed_send(message: Message) -> None:
             if message["type"] == "http.response.start":
                 elapsed = (time.perf_counter_ns() - started) // 1000
-                message = {**message, "headers": [*message.get("headers", []),
-                                                  (HEADER, str(elapsed).encode())]}  # fmt: skip
+                message = {
+                    **message,
+                    "headers": [*message.get("headers", []), (HEADER, str(elapsed).encode())],
+                }
             await send(message)
 
         await self.app(scope, receive, timed_send)

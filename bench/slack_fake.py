@@ -32,6 +32,11 @@ from urllib.parse import parse_qsl, urlsplit
 TOLERANCE = 0.05  # seconds of jitter allowed between the sender's clock and ours
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 512  # a fan-out opens many connections at once (the default is 5)
+
+
 @dataclass(frozen=True)
 class Chaos:
     """Probabilities of each fault per chat.postMessage (the rest succeed)."""
@@ -47,8 +52,14 @@ class Chaos:
 
     def draw(self, rng: random.Random) -> str:
         roll = rng.random()
-        for name in ("rate_limited", "server_error", "error_after_accept", "not_ok", "slow",
-                     "dropped"):  # fmt: skip
+        for name in (
+            "rate_limited",
+            "server_error",
+            "error_after_accept",
+            "not_ok",
+            "slow",
+            "dropped",
+        ):
             chance = float(getattr(self, name))
             if roll < chance:
                 return name
@@ -73,9 +84,7 @@ class PacedSlack:
         self._rng = random.Random(self.chaos.seed)
         self._lock = threading.Lock()
         self._state = _State()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
-        self._server.daemon_threads = True
-        self._server.request_queue_size = 256
+        self._server = _Server(("127.0.0.1", 0), _handler(self))
 
     def start(self) -> PacedSlack:
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
@@ -91,8 +100,10 @@ class PacedSlack:
 
     def stats(self) -> dict[str, Any]:
         with self._lock:
-            return {"counts": dict(self._state.counts),
-                    "copies": [[c, k, n] for (c, k), n in self._state.copies.items()]}  # fmt: skip
+            return {
+                "counts": dict(self._state.counts),
+                "copies": [[c, k, n] for (c, k), n in self._state.copies.items()],
+            }
 
     # -- the methods --------------------------------------------------------------------
 
@@ -105,12 +116,12 @@ class PacedSlack:
             fault = self.chaos.draw(self._rng)
             last = self._state.last_post.get(channel)
             now = time.monotonic()
-            if fault == "rate_limited" or (
-                last is not None and now - last < self.pace - TOLERANCE
-            ):
+            if fault == "rate_limited" or (last is not None and now - last < self.pace - TOLERANCE):
                 counts["rate_limited"] += 1
                 return 429, {"ok": False, "error": "ratelimited"}, "rate_limited"
-            if fault in ("server_error", "not_ok") or (fault == "dropped" and self._rng.random() < 0.5):
+            if fault in ("server_error", "not_ok") or (
+                fault == "dropped" and self._rng.random() < 0.5
+            ):
                 counts[fault] += 1
                 status = 500 if fault == "server_error" else 200
                 return status, {"ok": False, "error": "internal_error"}, fault
@@ -128,8 +139,14 @@ class PacedSlack:
         self._state.last_ts = max(time.time(), self._state.last_ts + 0.000001)
         ts = f"{self._state.last_ts:.6f}"
         metadata = args.get("metadata") or {}
-        message = {"type": "message", "ts": ts, "text": args.get("text", ""),
-                   "blocks": args.get("blocks"), "metadata": metadata, "bot_id": "BBOT"}  # fmt: skip
+        message = {
+            "type": "message",
+            "ts": ts,
+            "text": args.get("text", ""),
+            "blocks": args.get("blocks"),
+            "metadata": metadata,
+            "bot_id": "BBOT",
+        }
         self._state.messages.setdefault(channel, []).append(message)
         key = str((metadata.get("event_payload") or {}).get("key", ""))
         self._state.copies[(channel, key)] += 1
@@ -142,20 +159,38 @@ class PacedSlack:
         start = int(args.get("cursor") or 0)
         with self._lock:
             self._state.counts["history"] += 1
-            found = [m for m in reversed(self._state.messages.get(channel, []))
-                     if float(m["ts"]) >= oldest]  # fmt: skip
+            found = [
+                m
+                for m in reversed(self._state.messages.get(channel, []))
+                if float(m["ts"]) >= oldest
+            ]
         page = found[start : start + limit]
         more = start + limit < len(found)
-        return {"ok": True, "messages": page, "has_more": more,
-                "response_metadata": {"next_cursor": str(start + limit) if more else ""}}  # fmt: skip
+        return {
+            "ok": True,
+            "messages": page,
+            "has_more": more,
+            "response_metadata": {"next_cursor": str(start + limit) if more else ""},
+        }
+
+    def note(self, name: str) -> None:
+        with self._lock:
+            self._state.counts[name] += 1
 
     def messages(self, channel: str) -> list[dict[str, Any]]:
         with self._lock:
             return list(self._state.messages.get(channel, []))
 
 
-AUTH = {"ok": True, "team_id": "T0BENCH", "user_id": "UBOT", "bot_id": "BBOT", "team": "Bench",
-        "url": "https://bench.slack.com/", "user": "secbot"}  # fmt: skip
+AUTH = {
+    "ok": True,
+    "team_id": "T0BENCH",
+    "user_id": "UBOT",
+    "bot_id": "BBOT",
+    "team": "Bench",
+    "url": "https://bench.slack.com/",
+    "user": "secbot",
+}
 
 
 def _decode(query: str, body: bytes, content_type: str) -> dict[str, Any]:
@@ -184,9 +219,17 @@ def _handler(fake: PacedSlack) -> type[BaseHTTPRequestHandler]:
 
         def do_POST(self) -> None:
             split = urlsplit(self.path)
-            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length)
+            if len(body) < length:  # the client died mid-request: Slack never saw a whole one
+                self.close_connection = True
+                return
             if split.path == "/stats":
                 self._send(200, fake.stats())
+                return
+            if split.path.startswith("/response/"):  # a slash command's answer
+                fake.note("response_url")
+                self._send(200, {"ok": True})
                 return
             method = split.path.removeprefix("/api/")
             args = _decode(split.query, body, self.headers.get("Content-Type", ""))

@@ -44,7 +44,8 @@ from storage.outbox import (
 log = logging.getLogger(__name__)
 
 MAX_THREADS = 16
-LOW_WATER = 1000  # claim more rows while fewer than this wait in the lanes
+LOW_WATER = 200  # claim more rows while fewer wait: few claimed rows need a lookup after a crash
+RAMP_AFTER, RAMP_STEP = 4, 0.002  # sending threads past the fourth start 2 ms apart
 RECORD_BATCH = 100  # outcomes written per transaction, at most
 RECORD_WAIT = 0.05  # seconds an outcome may wait for its transaction
 
@@ -89,7 +90,11 @@ def _send_lanes(
     """Serve the lanes from a pool of threads, claiming more rows as they empty."""
     counts: Counter[str] = Counter()
     with ThreadPoolExecutor(max_workers=threads) as pool:
-        workers = [pool.submit(_serve_lanes, ctx, lanes, recorder, now) for _ in range(threads)]
+        workers = []
+        for n in range(threads):
+            if n >= RAMP_AFTER:  # a burst of new connections can overflow a listen backlog
+                time.sleep(RAMP_STEP)
+            workers.append(pool.submit(_serve_lanes, ctx, lanes, recorder, now))
         try:
             while more and not lanes.expired():
                 lanes.wait_for_room(LOW_WATER)
@@ -144,6 +149,7 @@ class Lanes:
         self._queues: dict[tuple[str, str], deque[ClaimedDelivery]] = {}
         self._ready: list[tuple[float, int, tuple[str, str]]] = []  # (not before, seq, lane)
         self._busy: set[tuple[str, str]] = set()
+        self._slots: dict[tuple[str, str], float] = {}  # lane -> its next pacing slot
         self._seq = itertools.count()
         self._count = 0
         self._closed = False
@@ -165,7 +171,8 @@ class Lanes:
                 lane = (row.surface, row.recipient)
                 queue = self._queues.setdefault(lane, deque())
                 if not queue and lane not in self._busy:
-                    heapq.heappush(self._ready, (0.0, next(self._seq), lane))
+                    slot = self._slots.get(lane, 0.0)
+                    heapq.heappush(self._ready, (slot, next(self._seq), lane))
                 queue.append(row)
                 self._count += 1
             self._cond.notify_all()
@@ -187,11 +194,13 @@ class Lanes:
         with self._cond:
             while not self.expired():
                 if self._ready:
-                    wait = self._ready[0][0] - time.monotonic()
-                    # A wait that times out means the slot has come, even on a frozen clock
-                    # (the sender's own pacer still guards the channel).
-                    if wait > 0 and (self._cond.wait(wait) or not self._ready):
-                        continue
+                    before = time.monotonic()
+                    if self._ready[0][0] > before:
+                        self._cond.wait(self._ready[0][0] - before)
+                        # Look again, unless the clock is frozen (a test): then the wait
+                        # itself was the slot coming.
+                        if time.monotonic() != before or not self._ready:
+                            continue
                     _, _, lane = heapq.heappop(self._ready)
                     self._busy.add(lane)
                     self._count -= 1
@@ -207,6 +216,7 @@ class Lanes:
         lane = (row.surface, row.recipient)
         with self._cond:
             self._busy.discard(lane)
+            self._slots[lane] = not_before  # kept when the lane empties: more rows may come
             if self._queues.get(lane):
                 heapq.heappush(self._ready, (not_before, next(self._seq), lane))
             else:

@@ -1,32 +1,5 @@
-"""Make stored text safe for chat markup: nothing from a paper or a user may ping or link."""
+"""Escaping for chat markup lives in sec.markup (pure text functions the worker needs too)."""
 
-from __future__ import annotations
+from sec.markup import escape_mrkdwn, escape_teams, truncate
 
-import re
-
-_ZERO_WIDTH_SPACE = "\u200b"
-
-
-def escape_mrkdwn(text: object) -> str:
-    """Slack mrkdwn: escape &, <, > (so "<!channel>" cannot ping) and break bare @-mentions."""
-    escaped = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    # "@channel"/"@here"/"@everyone" typed as plain words are not pings in API messages, but a
-    # zero-width space keeps them inert if the text is ever re-posted by a person.
-    return re.sub(r"@(channel|here|everyone)\b", "@" + _ZERO_WIDTH_SPACE + r"\1", escaped)
-
-
-_TEAMS_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+!|~>])")
-
-
-def escape_teams(text: object) -> str:
-    """Teams markdown in Adaptive Cards: escape markup characters and angle brackets."""
-    escaped = str(text).replace("&", "&amp;").replace("<", "&lt;")
-    return _TEAMS_MARKDOWN.sub(r"\\\1", escaped)
-
-
-def truncate(text: object, limit: int, ellipsis: str = "…") -> str:
-    """Cut text to a platform limit, ending with an ellipsis when cut."""
-    value = str(text)
-    if len(value) <= limit:
-        return value
-    return value[: max(0, limit - len(ellipsis))].rstrip() + ellipsis
+__all__ = ["escape_mrkdwn", "escape_teams", "truncate"]

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from jobs.context import Renderer
+from sec.markup import escape_mrkdwn
 
 EVENT_TYPE = "sec_reminder"
 SUPPORTED_SURFACES = ("slack", "teams")
@@ -42,7 +43,8 @@ def build_payload(
             render, template=template, key=key, due_at=due_at, context=dict(context)
         )
         return {**teams, "metadata": metadata(key)}
-    text = render("text", template, r=context)
+    # Slack reads a message's text as mrkdwn: stored titles must not ping or link.
+    text = escape_mrkdwn(render("text", template, r=context))
     blocks = json.loads(render("slack", template, r=context))
     late_note = render("text", "late_note", due_at=due_at)
     return {"text": text, "blocks": blocks, "metadata": metadata(key), "late_note": late_note}

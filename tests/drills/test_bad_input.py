@@ -292,11 +292,6 @@ def test_markup_in_stored_titles_reaches_slack_escaped_in_reminder_blocks(
         no_raw_markup(call.args["blocks"])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="jobs/payloads.build_payload stores the reminder's notification text (the `text` "
-    "of chat.postMessage, which Slack reads as mrkdwn) from templates/text without escaping",
-)
 def test_markup_in_stored_titles_reaches_slack_escaped_in_reminder_text(
     loaded: sessionmaker[Session],
 ) -> None:

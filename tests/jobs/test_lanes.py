@@ -49,8 +49,9 @@ def queue(sessions: sessionmaker[Session], channels: int, per_channel: int) -> N
 
 
 def context(sessions: sessionmaker[Session], sender: PacedRecorder, **rules: object) -> JobContext:
-    return JobContext(sessions=sessions, render=render, senders={"slack": sender},
-                      rules=OutboxRules(**rules))  # type: ignore[arg-type]
+    return JobContext(
+        sessions=sessions, render=render, senders={"slack": sender}, rules=OutboxRules(**rules)
+    )  # type: ignore[arg-type]
 
 
 @SQLITE_ONLY

@@ -15,20 +15,16 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, func, select
 
-from bench.fanout import sample_reminders
 from bench.slack_fake import Chaos, PacedSlack
 from bot.templating import render
 from jobs.context import JobContext, OutboxRules
 from jobs.dispatch import dispatch_due
-from jobs.payloads import build_payload
 from jobs.senders.slack import Pacer, SlackSender, make_client
 from sec.timefmt import LONDON
 from storage.db import session_factory, transaction, upgrade
 from storage.delivery_models import Delivery
-from storage.outbox import NewDelivery, enqueue_deliveries
-from storage.sample import load_sample
 from tests.conftest import BACKENDS, drop_test_engine, make_test_engine
-from tests.drills.conftest import LONG, rounds
+from tests.drills.conftest import LONG, queue_sample_reminders, rounds
 
 pytestmark = pytest.mark.drill
 
@@ -55,26 +51,7 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
 
 def queue(engine: Engine, channels: int, keys: int) -> set[tuple[str, str]]:
     """``keys`` real reminders (from the sample data) for each of ``channels`` channels."""
-    with transaction(session_factory(engine)) as session:
-        load_sample(session)
-    rows, wanted = [], set()
-    for reminder in sample_reminders(engine, keys):
-        payload = build_payload(
-            render,
-            template="reminder",
-            surface="slack",
-            key=reminder.key,
-            due_at=DUE,
-            context=reminder.context,
-        )
-        for n in range(channels):
-            rows.append(
-                NewDelivery(reminder.key, reminder.kind, "slack", f"CX{n:04d}", DUE, payload)
-            )
-            wanted.add((f"CX{n:04d}", reminder.key))
-    with transaction(session_factory(engine)) as session:
-        enqueue_deliveries(session, rows=rows, now=DUE)
-    return wanted
+    return queue_sample_reminders(engine, channels=channels, keys=keys, due=DUE, prefix="CX")
 
 
 def settle(engine: Engine, fake: PacedSlack, *, limit: int = 40) -> dict[str, int]:

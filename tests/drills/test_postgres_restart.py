@@ -24,17 +24,12 @@ import httpx
 import pytest
 from sqlalchemy import Engine, func, select
 
-from bench.fanout import sample_reminders
 from bench.slack_fake import PacedSlack
-from bot.templating import render
-from jobs.payloads import build_payload
 from sec.timefmt import now
 from storage.db import session_factory, transaction, upgrade
 from storage.delivery_models import Delivery
-from storage.outbox import NewDelivery, enqueue_deliveries
-from storage.sample import load_sample
 from tests.conftest import database_url_for, drop_test_engine, make_test_engine
-from tests.drills.conftest import long_only
+from tests.drills.conftest import long_only, queue_sample_reminders
 from tests.fakes.signing import signed_headers, slash_command_body
 
 pytestmark = [pytest.mark.drill, pytest.mark.postgres, long_only]
@@ -62,27 +57,10 @@ def engine(tmp_path: Path) -> Iterator[tuple[Engine, str]]:
 
 
 def queue_now(engine: Engine, channels: int, keys: int) -> set[tuple[str, str]]:
-    with transaction(session_factory(engine)) as session:
-        load_sample(session)
     due = now() - timedelta(minutes=1)
-    rows, wanted = [], set()
-    for reminder in sample_reminders(engine, keys):
-        payload = build_payload(
-            render,
-            template="reminder",
-            surface="slack",
-            key=reminder.key,
-            due_at=due,
-            context=reminder.context,
-        )
-        for n in range(channels):
-            rows.append(
-                NewDelivery(reminder.key, reminder.kind, "slack", f"CR{n:03d}", due, payload)
-            )
-            wanted.add((f"CR{n:03d}", reminder.key))
-    with transaction(session_factory(engine)) as session:
-        enqueue_deliveries(session, rows=rows, now=now())
-    return wanted
+    return queue_sample_reminders(
+        engine, channels=channels, keys=keys, due=due, prefix="CR", enqueued_at=now()
+    )
 
 
 def spawn(args: list[str], url: str, fake: PacedSlack, cwd: Path) -> subprocess.Popen[bytes]:

@@ -23,17 +23,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, func, select
 
-from bench.fanout import sample_reminders
 from bench.slack_fake import PacedSlack
-from bot.templating import render
-from jobs.payloads import build_payload
 from sec.timefmt import LONDON
 from storage.db import session_factory, transaction, upgrade
 from storage.delivery_models import Delivery
-from storage.outbox import NewDelivery, enqueue_deliveries
-from storage.sample import load_sample
 from tests.conftest import database_url_for, drop_test_engine, make_test_engine
-from tests.drills.conftest import rounds
+from tests.drills.conftest import queue_sample_reminders, rounds
 
 pytestmark = [pytest.mark.drill, pytest.mark.postgres]
 
@@ -85,27 +80,8 @@ def run(tmp_path: Path) -> Iterator[Run]:
 
 def queue(engine: Engine, channels: int, keys: int) -> set[tuple[str, str]]:
     """Real reminders for many channels, due a minute before the worker's clock."""
-    with transaction(session_factory(engine)) as session:
-        load_sample(session)
     due = datetime.fromisoformat(AT).replace(tzinfo=LONDON)
-    rows, wanted = [], set()
-    for reminder in sample_reminders(engine, keys):
-        payload = build_payload(
-            render,
-            template="reminder",
-            surface="slack",
-            key=reminder.key,
-            due_at=due,
-            context=reminder.context,
-        )
-        for n in range(channels):
-            rows.append(
-                NewDelivery(reminder.key, reminder.kind, "slack", f"CK{n:04d}", due, payload)
-            )
-            wanted.add((f"CK{n:04d}", reminder.key))
-    with transaction(session_factory(engine)) as session:
-        enqueue_deliveries(session, rows=rows, now=due)
-    return wanted
+    return queue_sample_reminders(engine, channels=channels, keys=keys, due=due, prefix="CK")
 
 
 def kill_mid_flight(run: Run, rng: random.Random, most: int) -> int:

@@ -13,7 +13,6 @@ from datetime import datetime
 import pytest
 from sqlalchemy import Engine
 
-
 # The Slack app's fixtures (fake Web API, a private sample store), for the web drills.
 from tests.bot.slack.conftest import fake_slack, sample_sqlite, store  # noqa: F401
 

@@ -28,6 +28,7 @@ test-slow: install
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy bot jobs storage sec
 
 bench: install

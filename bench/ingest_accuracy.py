@@ -30,9 +30,20 @@ MIN_FIELD = 0.95
 MIN_PAGES_PER_SECOND = 50.0
 SYNTHETIC_PAGES = 200
 FIELDS = (
-    "references", "titles", "stages", "document", "releases", "scope", "added", "removed",
-    "partial", "candidates", "panel_returns", "milestones", "decisions",
-)  # fmt: skip
+    "references",
+    "titles",
+    "stages",
+    "document",
+    "releases",
+    "scope",
+    "added",
+    "removed",
+    "partial",
+    "candidates",
+    "panel_returns",
+    "milestones",
+    "decisions",
+)
 
 Facts = dict[str, set[tuple[str, ...]]]
 
@@ -167,12 +178,41 @@ def pages_per_second(run: Callable[[], int], min_seconds: float = 1.0) -> float:
 
 
 _WORDS = [
-    "Meter", "Alert", "Firmware", "Register", "Tariff", "Prepayment", "Network", "Display",
-    "Consumer", "Device", "Hub", "Gateway", "Schedule", "Billing", "Reading", "Threshold",
-    "Credit", "Forecast", "Message", "Catalogue", "Security", "Certificate", "Switch", "Load",
-    "Battery", "Signal", "Profile", "Export", "Import", "Voltage", "Outage", "Install",
-    "Pairing", "Quarantine",
-]  # fmt: skip
+    "Meter",
+    "Alert",
+    "Firmware",
+    "Register",
+    "Tariff",
+    "Prepayment",
+    "Network",
+    "Display",
+    "Consumer",
+    "Device",
+    "Hub",
+    "Gateway",
+    "Schedule",
+    "Billing",
+    "Reading",
+    "Threshold",
+    "Credit",
+    "Forecast",
+    "Message",
+    "Catalogue",
+    "Security",
+    "Certificate",
+    "Switch",
+    "Load",
+    "Battery",
+    "Signal",
+    "Profile",
+    "Export",
+    "Import",
+    "Voltage",
+    "Outage",
+    "Install",
+    "Pairing",
+    "Quarantine",
+]
 _MONTHS = "January February March April May June July August September October November December"
 
 
@@ -217,8 +257,11 @@ def _release_page(rng: random.Random, numbers: Any, facts: Facts, page: int) -> 
         facts["scope"].add((name, ref))
         words = title.split(" ")
         cut = rng.randint(1, len(words) - 1)
-        lines += [f"{ref} ‘{' '.join(words[:cut])} Approved for inclusion. v",
-                  f"{' '.join(words[cut:])}’", ""]  # fmt: skip
+        lines += [
+            f"{ref} ‘{' '.join(words[:cut])} Approved for inclusion. v",
+            f"{' '.join(words[cut:])}’",
+            "",
+        ]
         links += [f"https://smartenergycodecompany.co.uk/modifications/{slug}/"] * 2
     return [*lines, "Nothing else is expected to join this release.", "", *links]
 
@@ -290,8 +333,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print_scores("Overall (all seed papers)", overall)
         ok = ok and all(s.passes(name) for name, s in overall.items())
         sources = [read_document(path) for path in paths]
-        seed_speed = pages_per_second(lambda: sum(len(extract(s).documents) and len(s.pages)
-                                                  for s in sources))  # fmt: skip
+        seed_speed = pages_per_second(
+            lambda: sum(len(extract(s).documents) and len(s.pages) for s in sources)
+        )
         print(f"\nSpeed over the seed papers: {seed_speed:,.0f} pages/s")
         ok = ok and seed_speed >= MIN_PAGES_PER_SECOND
     else:

@@ -86,9 +86,10 @@ def _meeting_event(meeting: Meeting, expected: list[Milestone]) -> CalendarEvent
     if meeting.note:
         lines.append(meeting.note)
     if expected:
-        lines.append("Expected: " + ", ".join(
-            f"{m.modification.ref} ({_milestone_label(m)})" for m in expected
-        ))  # fmt: skip
+        lines.append(
+            "Expected: "
+            + ", ".join(f"{m.modification.ref} ({_milestone_label(m)})" for m in expected)
+        )
     summary = meeting.kind.label + (" (ad hoc)" if meeting.occurrence is None else "")
     return CalendarEvent(
         uid=meeting.uid,

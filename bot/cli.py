@@ -105,8 +105,9 @@ _register_command_groups()
 
 def main() -> None:
     logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        level=logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
-    )  # fmt: skip
+    )
     logging.getLogger("alembic").setLevel(logging.WARNING)
     app()

@@ -44,8 +44,11 @@ def handle_nudge_action(
     """
     decision = store.get_decision(session, decision_id=decision_id)
     if decision is None:
-        return message(f"I can't find decision {decision_id}; it may have been removed.",
-                       "pending", kind="not_found")  # fmt: skip
+        return message(
+            f"I can't find decision {decision_id}; it may have been removed.",
+            "pending",
+            kind="not_found",
+        )
     problem = check_answerable(session, decision, actor=actor, is_admin=is_admin)
     if problem is not None or actor is None:
         return problem or message("I can't tell who pressed that.", kind="refusal")
@@ -70,16 +73,26 @@ def check_answerable(
     ref = decision.modification.ref
     if decision.resolved_on is not None:
         by = f" by {decision.resolved_by}" if decision.resolved_by else ""
-        return message(f"The decision on {ref} was already closed on "
-                       f"{uk_date(decision.resolved_on)}{by}: {decision.resolution or '—'}",
-                       f"status {ref}", kind="closed")  # fmt: skip
+        return message(
+            f"The decision on {ref} was already closed on "
+            f"{uk_date(decision.resolved_on)}{by}: {decision.resolution or '—'}",
+            f"status {ref}",
+            kind="closed",
+        )
     if is_admin:
         return None
-    people = {address for _, address in store.list_proposer_people(
-        session, modification_id=decision.modification_id)}  # fmt: skip
+    people = {
+        address
+        for _, address in store.list_proposer_people(
+            session, modification_id=decision.modification_id
+        )
+    }
     if actor is None or actor not in people:
-        return message(f"Only the person who speaks for the Proposer of {ref}, or a secbot "
-                       "administrator, can answer for this decision.", kind="refusal")  # fmt: skip
+        return message(
+            f"Only the person who speaks for the Proposer of {ref}, or a secbot "
+            "administrator, can answer for this decision.",
+            kind="refusal",
+        )
     return None
 
 
@@ -90,8 +103,10 @@ def decision_made(
     text = truncate(resolution.strip(), MAX_NOTE)
     mod = decision.modification
     if not text:
-        return message(f"Please say what was decided on {mod.ref}, then press Decision made "
-                       "again.", kind="usage")  # fmt: skip
+        return message(
+            f"Please say what was decided on {mod.ref}, then press Decision made again.",
+            kind="usage",
+        )
     day = local_day(at)
     if not store.resolve_decision(
         session, decision_id=decision.id, resolution=text, by=actor, on=day
@@ -100,15 +115,19 @@ def decision_made(
         closed = check_answerable(session, decision, actor=actor, is_admin=True)
         return closed or message("That decision is already closed.", kind="closed")
     status = f"The {decision.owner} has decided {decision.what}: {text}"
-    admin.update_status(session, modification=mod, stage=mod.stage, status=status, as_of=day,
-                        recorded_by=actor)  # fmt: skip
+    admin.update_status(
+        session, modification=mod, stage=mod.stage, status=status, as_of=day, recorded_by=actor
+    )
     follow_up = store.ensure_follow_up(session, decision_id=decision.id)
     follow_up.decided_at, follow_up.decided_told = at, False
     store.record_answer(follow_up, answer="decision_made", by=actor, at=at)
     _audit(session, actor, at, "decision-made", decision, resolution=text)
-    return message(f"Thank you. The decision on {mod.ref} is closed: {text}. Its followers and "
-                   "subscribed channels will hear of it.", f"status {mod.ref}",
-                   ok=True)  # fmt: skip
+    return message(
+        f"Thank you. The decision on {mod.ref} is closed: {text}. Its followers and "
+        "subscribed channels will hear of it.",
+        f"status {mod.ref}",
+        ok=True,
+    )
 
 
 def snooze(
@@ -142,8 +161,11 @@ def not_me(session: Session, decision: Decision, *, actor: str, at: datetime, no
     for surface in ("slack", "teams"):
         store.clear_person(session, user_id=actor, modification_id=mod.id, surface=surface)
     _audit(session, actor, at, "nudge-not-me", decision, note=follow_up.handed_back_note or "")
-    return message(f"Thanks for saying. {mod.ref} goes back to the SECAS administrators to find "
-                   "the right person; you won't be nudged about it again.", ok=True)  # fmt: skip
+    return message(
+        f"Thanks for saying. {mod.ref} goes back to the SECAS administrators to find "
+        "the right person; you won't be nudged about it again.",
+        ok=True,
+    )
 
 
 def _audit(

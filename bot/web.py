@@ -109,8 +109,11 @@ def _slack_routes(app: App) -> list[Route]:
 
         async def install(request: Request) -> Response:
             bolt_request = to_bolt_request(request, await request.body())
-            handle = (flow.handle_installation if request.url.path == flow.install_path
-                      else flow.handle_callback)  # fmt: skip
+            handle = (
+                flow.handle_installation
+                if request.url.path == flow.install_path
+                else flow.handle_callback
+            )
             return to_starlette_response(await run_in_threadpool(handle, bolt_request))
 
         routes += [Route(flow.install_path, install), Route(flow.redirect_uri_path, install)]
@@ -156,8 +159,11 @@ def create_web_app(
             return PlainTextResponse("Not found", status_code=404)
         feed: Any = importlib.import_module(calendar_module)
         body = await run_in_threadpool(feed.calendar_ics, services)
-        return Response(body, media_type="text/calendar; charset=utf-8",
-                        headers={"Cache-Control": "max-age=300"})  # fmt: skip
+        return Response(
+            body,
+            media_type="text/calendar; charset=utf-8",
+            headers={"Cache-Control": "max-age=300"},
+        )
 
     routes: list[BaseRoute] = [Route("/healthz", healthz), Route("/calendar.ics", calendar)]
     if slack_events and slack_configured(services.settings):

@@ -61,10 +61,11 @@ def _digest_rows(
     due_at, key = at_london(day, ctx.policy.hour), digest_key(day)
     context = _context(day, until, events)
     payloads = {
-        surface: build_payload(ctx.render, template="digest", surface=surface, key=key,
-                               due_at=due_at, context=context)
+        surface: build_payload(
+            ctx.render, template="digest", surface=surface, key=key, due_at=due_at, context=context
+        )
         for surface in {surface for surface, _ in targets}
-    }  # fmt: skip
+    }
     return [
         NewDelivery(key, "digest", surface, channel, due_at, payloads[surface])
         for surface, channel in targets

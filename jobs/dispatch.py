@@ -264,16 +264,27 @@ def _write(
     row_id, me = row.id, ctx.worker_id
     state = _state_for(ctx, row, result, now)
     if state in ("sent", "late_sent"):
-        mark_sent(session, delivery_id=row_id, worker_id=me, ts=result.ts or "", at=now,
-                  late=state == "late_sent")  # fmt: skip
+        mark_sent(
+            session,
+            delivery_id=row_id,
+            worker_id=me,
+            ts=result.ts or "",
+            at=now,
+            late=state == "late_sent",
+        )
     elif state == "skipped":
         mark_skipped(session, delivery_id=row_id, worker_id=me, reason=result.error or "skipped")
     elif state == "dead":
         mark_dead(session, delivery_id=row_id, worker_id=me, error=_dead_reason(row, result))
     else:
         delay = ctx.rules.retry_delay(row.attempts, result.retry_after)
-        mark_retry(session, delivery_id=row_id, worker_id=me, error=result.error or "retry",
-                   retry_at=now + delay)  # fmt: skip
+        mark_retry(
+            session,
+            delivery_id=row_id,
+            worker_id=me,
+            error=result.error or "retry",
+            retry_at=now + delay,
+        )
     _log(row, state, result)
 
 

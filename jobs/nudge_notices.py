@@ -90,8 +90,14 @@ def enqueue(
     rows = []
     for surface, address in usable:
         if surface not in payloads:
-            payloads[surface] = build_payload(ctx.render, template="nudge", surface=surface,
-                                              key=key, due_at=due_at, context=context)  # fmt: skip
+            payloads[surface] = build_payload(
+                ctx.render,
+                template="nudge",
+                surface=surface,
+                key=key,
+                due_at=due_at,
+                context=context,
+            )
         rows.append(NewDelivery(key, kind, surface, address, due_at, dict(payloads[surface])))
     return enqueue_deliveries(session, rows=rows, now=ctx.wall_clock())
 
@@ -115,10 +121,15 @@ def escalate(
     people = [
         a for _, a in store.list_proposer_people(session, modification_id=decision.modification_id)
     ]
-    return enqueue(ctx, session, key=f"nudge-escalation:{decision.id}", kind="nudge_escalation",
-                   targets=[target], due_at=due_at,
-                   context={**context, "kind": "nudge_escalation", "reason": reason,
-                            "people": people})  # fmt: skip
+    return enqueue(
+        ctx,
+        session,
+        key=f"nudge-escalation:{decision.id}",
+        kind="nudge_escalation",
+        targets=[target],
+        due_at=due_at,
+        context={**context, "kind": "nudge_escalation", "reason": reason, "people": people},
+    )
 
 
 def tell_unassigned(
@@ -134,9 +145,15 @@ def tell_unassigned(
     if target is None or not contexts:
         return 0
     context = {"kind": "nudge_unassigned", "day": day, "decisions": contexts}
-    return enqueue(ctx, session, key=f"nudge-unassigned:{day.isoformat()}",
-                   kind="nudge_unassigned", targets=[target], due_at=due_at,
-                   context=context)  # fmt: skip
+    return enqueue(
+        ctx,
+        session,
+        key=f"nudge-unassigned:{day.isoformat()}",
+        kind="nudge_unassigned",
+        targets=[target],
+        due_at=due_at,
+        context=context,
+    )
 
 
 def escalate_overdue(ctx: JobContext, now: datetime, admin: Address | None) -> int:
@@ -146,16 +163,20 @@ def escalate_overdue(ctx: JobContext, now: datetime, admin: Address | None) -> i
         return 0
     today, told = now.astimezone(LONDON).date(), 0
     with transaction(ctx.sessions) as session:
-        late = [d for d in store.list_nudgeable_decisions(session, as_of=today)
-                if (due := due_of(d)) is not None and due.end < today]  # fmt: skip
+        late = [
+            d
+            for d in store.list_nudgeable_decisions(session, as_of=today)
+            if (due := due_of(d)) is not None and due.end < today
+        ]
         follow_ups = store.ensure_follow_ups(session, decision_ids=[d.id for d in late])
         late = [d for d in late if follow_ups[d.id].escalated_on is None]
         calendar = get_working_calendar(session) if late else WorkingCalendar()
         for decision in late:
             context = decision_context(decision, day=today, calendar=calendar)
             reason = f"its due date ({context['due']}) has passed"
-            told += escalate(ctx, session, decision, target=target, reason=reason,
-                             context=context, due_at=now)  # fmt: skip
+            told += escalate(
+                ctx, session, decision, target=target, reason=reason, context=context, due_at=now
+            )
     return told
 
 
@@ -167,19 +188,31 @@ def announce_decided(ctx: JobContext, now: datetime, admin: Address | None) -> i
         calendar = get_working_calendar(session) if untold else WorkingCalendar()
         for follow_up in untold:
             decision = follow_up.decision
-            targets = store.list_audience(session, modification=decision.modification,
-                                          surfaces=surfaces(ctx))  # fmt: skip
+            targets = store.list_audience(
+                session, modification=decision.modification, surfaces=surfaces(ctx)
+            )
             target = admin_target(ctx, admin)
             if target and (follow_up.escalated_on or follow_up.handed_back_on):
                 targets.add(target)  # they were told of the trouble; tell them it is over
             by = decision.resolved_by or ""
             targets -= {("slack", by), ("teams", by)}  # who closed it knows
             day = decision.resolved_on or now.astimezone(LONDON).date()
-            context = {**decision_context(decision, day=day, calendar=calendar),
-                       "kind": "decision_made", "resolution": decision.resolution or "",
-                       "by": by, "on": day}  # fmt: skip
-            told += enqueue(ctx, session, key=f"decided:{decision.id}", kind="decision_made",
-                            targets=targets, due_at=now, context=context)  # fmt: skip
+            context = {
+                **decision_context(decision, day=day, calendar=calendar),
+                "kind": "decision_made",
+                "resolution": decision.resolution or "",
+                "by": by,
+                "on": day,
+            }
+            told += enqueue(
+                ctx,
+                session,
+                key=f"decided:{decision.id}",
+                kind="decision_made",
+                targets=targets,
+                due_at=now,
+                context=context,
+            )
             follow_up.decided_told = True
     return told
 
@@ -195,12 +228,22 @@ def report_hand_backs(ctx: JobContext, now: datetime, admin: Address | None) -> 
         calendar = get_working_calendar(session) if untold else WorkingCalendar()
         for follow_up in untold:
             decision, day = follow_up.decision, follow_up.handed_back_on or now.date()
-            context = {**decision_context(decision, day=day, calendar=calendar),
-                       "kind": "nudge_handed_back", "by": follow_up.handed_back_by or "",
-                       "note": follow_up.handed_back_note or ""}  # fmt: skip
+            context = {
+                **decision_context(decision, day=day, calendar=calendar),
+                "kind": "nudge_handed_back",
+                "by": follow_up.handed_back_by or "",
+                "note": follow_up.handed_back_note or "",
+            }
             key = f"nudge-handed-back:{decision.id}:{day.isoformat()}:{follow_up.handed_back_by}"
-            told += enqueue(ctx, session, key=key, kind="nudge_handed_back", targets=[target],
-                            due_at=now, context=context)  # fmt: skip
+            told += enqueue(
+                ctx,
+                session,
+                key=key,
+                kind="nudge_handed_back",
+                targets=[target],
+                due_at=now,
+                context=context,
+            )
             follow_up.handed_back_told = True
     return told
 
@@ -225,19 +268,40 @@ def report_undeliverable(ctx: JobContext, now: datetime, admin: Address | None) 
             if row.last_error in UNREACHABLE and store.clear_person(
                 session, user_id=row.recipient, surface=row.surface
             ):
-                create_audit_entry(session, actor=ACTOR, action="nudge-unlinked", at=now,
-                                   detail={"user": row.recipient, "error": row.last_error,
-                                           "decision_id": decision_id})  # fmt: skip
+                create_audit_entry(
+                    session,
+                    actor=ACTOR,
+                    action="nudge-unlinked",
+                    at=now,
+                    detail={
+                        "user": row.recipient,
+                        "error": row.last_error,
+                        "decision_id": decision_id,
+                    },
+                )
             if target is None:
-                log.warning("nudge %s undeliverable (%s) and no SECBOT_ADMIN_CHANNEL to tell",
-                            row.reminder_key, row.last_error)  # fmt: skip
+                log.warning(
+                    "nudge %s undeliverable (%s) and no SECBOT_ADMIN_CHANNEL to tell",
+                    row.reminder_key,
+                    row.last_error,
+                )
                 continue
             calendar = calendar or get_working_calendar(session)
-            context = {**decision_context(follow_up.decision, day=now.date(), calendar=calendar),
-                       "kind": "nudge_undeliverable", "recipient": row.recipient,
-                       "surface": row.surface, "error": row.last_error or "unknown",
-                       "unlinked": row.last_error in UNREACHABLE}  # fmt: skip
-            told += enqueue(ctx, session, key=f"nudge-undeliverable:{row.id}",
-                            kind="nudge_undeliverable", targets=[target], due_at=now,
-                            context=context)  # fmt: skip
+            context = {
+                **decision_context(follow_up.decision, day=now.date(), calendar=calendar),
+                "kind": "nudge_undeliverable",
+                "recipient": row.recipient,
+                "surface": row.surface,
+                "error": row.last_error or "unknown",
+                "unlinked": row.last_error in UNREACHABLE,
+            }
+            told += enqueue(
+                ctx,
+                session,
+                key=f"nudge-undeliverable:{row.id}",
+                kind="nudge_undeliverable",
+                targets=[target],
+                due_at=now,
+                context=context,
+            )
     return told

@@ -97,8 +97,9 @@ def due_occurrence(
     """The latest nudge day whose hour has come by ``now``, unless it is past catching up."""
     local = now.astimezone(LONDON).date()
     for weeks_back in (0, 1):  # a holiday can push last week's nudge day into this week
-        day = nudge_day(local - timedelta(weeks=weeks_back), weekday=policy.weekday,
-                        calendar=calendar)  # fmt: skip
+        day = nudge_day(
+            local - timedelta(weeks=weeks_back), weekday=policy.weekday, calendar=calendar
+        )
         due_at = at_london(day, policy.hour)
         if due_at <= now:
             return day if now - due_at <= catch_up else None
@@ -106,12 +107,20 @@ def due_occurrence(
 
 
 def _meeting(meeting: Meeting, day: date, why: str = "") -> dict[str, Any]:
-    deadlines = (("agenda closes", meeting.agenda_deadline),
-                 ("papers are due", meeting.papers_deadline))  # fmt: skip
-    label, deadline = next(((n, d) for n, d in deadlines if d is not None and d >= day),
-                           (None, None))  # fmt: skip
-    return {"label": meeting.kind.label, "day": meeting.day, "deadline": deadline,
-            "deadline_label": label, "why": why}  # fmt: skip
+    deadlines = (
+        ("agenda closes", meeting.agenda_deadline),
+        ("papers are due", meeting.papers_deadline),
+    )
+    label, deadline = next(
+        ((n, d) for n, d in deadlines if d is not None and d >= day), (None, None)
+    )
+    return {
+        "label": meeting.kind.label,
+        "day": meeting.day,
+        "deadline": deadline,
+        "deadline_label": label,
+        "why": why,
+    }
 
 
 def meeting_that_matters(
@@ -161,8 +170,13 @@ def store_found(session: Session, found: dict[int, str], *, at: datetime) -> int
         if user_id in store.list_handed_back_by(session, modification_id=contact.modification_id):
             continue
         contact.slack_user_id = user_id
-        create_audit_entry(session, actor=notices.ACTOR, action="proposer-found-by-email", at=at,
-                           detail={"contact_id": contact_id, "slack_user_id": user_id})  # fmt: skip
+        create_audit_entry(
+            session,
+            actor=notices.ACTOR,
+            action="proposer-found-by-email",
+            at=at,
+            detail={"contact_id": contact_id, "slack_user_id": user_id},
+        )
         linked += 1
     return linked
 
@@ -179,24 +193,37 @@ def _to_do(ctx: JobContext, day: date) -> tuple[set[int], list[tuple[int, str]]]
 
 
 def _nudge_one(
-    ctx: JobContext, session: Session, decision: Decision, day: date, policy: NudgePolicy,
+    ctx: JobContext,
+    session: Session,
+    decision: Decision,
+    day: date,
+    policy: NudgePolicy,
     schedule: Schedule,
-) -> tuple[str, dict[str, Any]]:  # fmt: skip
+) -> tuple[str, dict[str, Any]]:
     """Nudge one decision on its nudge day; returns the outcome and the decision's context."""
     follow_up = store.ensure_follow_up(session, decision_id=decision.id)
     context = notices.decision_context(decision, day=day, calendar=schedule.calendar)
     if follow_up.snoozed_until is not None and day <= follow_up.snoozed_until:
         return "snoozed", context
-    people = [p for p in store.list_proposer_people(session,
-                                                     modification_id=decision.modification_id)
-              if p[0] in notices.surfaces(ctx)]  # fmt: skip
+    people = [
+        p
+        for p in store.list_proposer_people(session, modification_id=decision.modification_id)
+        if p[0] in notices.surfaces(ctx)
+    ]
     if not people:
         return "unassigned", context
     due_at = at_london(day, policy.hour)
     if follow_up.unanswered >= policy.escalate_after:
         reason = f"{follow_up.unanswered} nudges have gone unanswered"
-        notices.escalate(ctx, session, decision, target=notices.admin_target(ctx, policy.admin),
-                         reason=reason, context=context, due_at=due_at)  # fmt: skip
+        notices.escalate(
+            ctx,
+            session,
+            decision,
+            target=notices.admin_target(ctx, policy.admin),
+            reason=reason,
+            context=context,
+            due_at=due_at,
+        )
     nudge = {
         **context,
         "kind": "nudge",
@@ -237,9 +264,13 @@ def enqueue_weekly(ctx: JobContext, day: date, policy: NudgePolicy) -> Counter[s
             if outcome == "unassigned":
                 unassigned.append(context)
         counts["admin_lists"] = notices.tell_unassigned(
-            ctx, session, unassigned, target=notices.admin_target(ctx, policy.admin), day=day,
+            ctx,
+            session,
+            unassigned,
+            target=notices.admin_target(ctx, policy.admin),
+            day=day,
             due_at=at_london(day, policy.hour),
-        )  # fmt: skip
+        )
     return counts
 
 

@@ -27,9 +27,19 @@ MONTHS = {
     for name in names
 }
 MONTH_NAMES = [
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-]  # fmt: skip
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 _NAMED = re.compile(

@@ -52,10 +52,15 @@ def ensure_follow_ups(
     if decision_ids:
         insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
         values = [
-            {"decision_id": i, "nudges_sent": 0, "unanswered": 0, "handed_back_told": False,
-             "decided_told": False}
+            {
+                "decision_id": i,
+                "nudges_sent": 0,
+                "unanswered": 0,
+                "handed_back_told": False,
+                "decided_told": False,
+            }
             for i in sorted(set(decision_ids))
-        ]  # fmt: skip
+        ]
         session.execute(insert(DecisionFollowUp).values(values).on_conflict_do_nothing())
     stmt = select(DecisionFollowUp).where(DecisionFollowUp.decision_id.in_(list(decision_ids)))
     return {row.decision_id: row for row in session.scalars(stmt)}

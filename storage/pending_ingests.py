@@ -66,8 +66,11 @@ def read_upload(data: bytes, *, file_name: str, today: date) -> ChangeSet:
 
 def summary(report: ChangeReport) -> str:
     """ "3 additions, 1 update, 0 conflicts, 0 kept as newer"."""
-    counts = [(report.count(ADD), "addition"), (report.count(UPDATE), "update"),
-              (report.count(CONFLICT), "conflict")]  # fmt: skip
+    counts = [
+        (report.count(ADD), "addition"),
+        (report.count(UPDATE), "update"),
+        (report.count(CONFLICT), "conflict"),
+    ]
     words = [f"{n} {word}{'' if n == 1 else 's'}" for n, word in counts]
     return ", ".join([*words, f"{report.count(KEEP)} kept as newer"])
 
@@ -87,8 +90,9 @@ def prepare(
     expire_pending(session, now=now)
     stored = changes.to_json()
     replay = ChangeSet.from_json(stored)  # the diff shown is the diff of what will be applied
-    report = apply_changeset(session, replay, checksum=checksum, path=source,
-                             actor=requested_by, dry_run=True)  # fmt: skip
+    report = apply_changeset(
+        session, replay, checksum=checksum, path=source, actor=requested_by, dry_run=True
+    )
     if report.already_applied:
         return Prepared(None, report, replay)
     pending = PendingIngest(
@@ -138,13 +142,18 @@ def apply_pending(session: Session, *, pending_id: int, actor: str, now: datetim
         return Decided(_refreshed(session, pending_id, now), moved=False)
     pending = session.get(PendingIngest, pending_id)
     assert pending is not None  # the move above found it
-    report = apply_changeset(session, ChangeSet.from_json(pending.changes),
-                             checksum=pending.checksum, path=pending.source,
-                             actor=actor)  # fmt: skip
+    report = apply_changeset(
+        session,
+        ChangeSet.from_json(pending.changes),
+        checksum=pending.checksum,
+        path=pending.source,
+        actor=actor,
+    )
     pending.outcome = (
-        "it was already in the store; nothing changed" if report.already_applied
+        "it was already in the store; nothing changed"
+        if report.already_applied
         else summary(report)
-    )  # fmt: skip
+    )
     session.flush()
     return Decided(pending, moved=True, report=report)
 

@@ -169,11 +169,16 @@ def search_modifications(
         return []
     # Score plain columns of the candidates, then load only the winners as objects.
     stmt = (
-        select(Modification.id, Modification.number, Modification.letter,
-               Modification.title_key, Modification.status)
+        select(
+            Modification.id,
+            Modification.number,
+            Modification.letter,
+            Modification.title_key,
+            Modification.status,
+        )
         .where(_mentioning(session, terms))
         .limit(SEARCH_CANDIDATES)
-    )  # fmt: skip
+    )
     patterns = [(term, re.compile(rf"\b{re.escape(term)}\b")) for term in terms]
     scored = [(row, _score(row.title_key, row.status, patterns)) for row in session.execute(stmt)]
     scored = [(row, score) for row, score in scored if score]  # a LIKE quirk is not a mention
@@ -195,10 +200,12 @@ def _mentioning(session: Session, terms: Sequence[str]) -> ColumnElement[bool]:
     """
     status_key = func.lower(func.coalesce(Modification.status, ""))
     scans = {
-        term: or_(Modification.title_key.contains(term, autoescape=True),
-                  status_key.contains(term, autoescape=True))
+        term: or_(
+            Modification.title_key.contains(term, autoescape=True),
+            status_key.contains(term, autoescape=True),
+        )
         for term in terms
-    }  # fmt: skip
+    }
     if not has_fts(session):
         return or_(*scans.values())
     indexed = [term for term in terms if len(term) >= MIN_TRIGRAM]

@@ -54,8 +54,11 @@ _QUOTE = '"“”'
 _DECISION_ADD = re.compile(
     rf"\s*(?P<ref>[^{_QUOTE}]+?)\s+[{_QUOTE}](?P<what>[^{_QUOTE}]+)[{_QUOTE}](?P<rest>.*)$", re.S
 )
-_DUE = re.compile(rf"\bdue\s+(?:[{_QUOTE}](?P<quoted>[^{_QUOTE}]*)[{_QUOTE}]|(?P<bare>.+?))"
-                  r"(?=\s+owner\b|\s*$)", re.I | re.S)  # fmt: skip
+_DUE = re.compile(
+    rf"\bdue\s+(?:[{_QUOTE}](?P<quoted>[^{_QUOTE}]*)[{_QUOTE}]|(?P<bare>.+?))"
+    r"(?=\s+owner\b|\s*$)",
+    re.I | re.S,
+)
 _OWNER = re.compile(r"\bowner\s+(?P<owner>[A-Za-z]+)", re.I)
 _MENTION = re.compile(r"<@(?P<id>[UW][A-Z0-9]+)(?:\|[^>]*)?>")
 _USER_ID = re.compile(r"@?[UW][A-Z0-9]{2,}")
@@ -150,10 +153,23 @@ def set_status(session: Session, args: str, ctx: Context) -> Answer:
         stages = ", ".join(s.value for s in Stage)
         return message(f"“{words[1]}” is not a stage. Stages: {stages}.", kind="usage")
     status = " ".join(words[2:])
-    store.update_status(session, modification=mod, stage=stage.value, status=status,
-                        as_of=ctx.as_of, recorded_by=ctx.user or "unknown")  # fmt: skip
-    _audit(session, ctx, "set-status", ref=mod.ref, stage=stage.value, status=status,
-           as_of=ctx.as_of.isoformat())  # fmt: skip
+    store.update_status(
+        session,
+        modification=mod,
+        stage=stage.value,
+        status=status,
+        as_of=ctx.as_of,
+        recorded_by=ctx.user or "unknown",
+    )
+    _audit(
+        session,
+        ctx,
+        "set-status",
+        ref=mod.ref,
+        stage=stage.value,
+        status=status,
+        as_of=ctx.as_of.isoformat(),
+    )
     return message(
         f"Done: {mod.ref} ‘{mod.title}’ is now at {stage.label}, as of {uk_date(ctx.as_of)}: "
         f"{status}",
@@ -176,15 +192,28 @@ def add_milestone(session: Session, args: str, ctx: Context) -> Answer:
         return message(f"“{words[1]}” is not a milestone kind. Kinds: {kinds}.", kind="usage")
     dated = split_date(words[2:], today=ctx.as_of)
     if dated is None:
-        return message(f"I can't read a date in “{' '.join(words[2:])}”. Try “early May 2019” "
-                       "or “8 May 2019”.", kind="usage")  # fmt: skip
+        return message(
+            f"I can't read a date in “{' '.join(words[2:])}”. Try “early May 2019” "
+            "or “8 May 2019”.",
+            kind="usage",
+        )
     when, note = dated
-    store.create_milestone(session, modification=mod, kind=kind.value, when=when, text=note,
-                           as_of=ctx.as_of)  # fmt: skip
-    _audit(session, ctx, "add-milestone", ref=mod.ref, kind=kind.value, start=when.start
-           .isoformat(), precision=str(when.precision), note=note)  # fmt: skip
-    return message(f"Done: {kind.label} for {mod.ref}, {when.describe()}.", f"status {mod.ref}",
-                   ok=True)  # fmt: skip
+    store.create_milestone(
+        session, modification=mod, kind=kind.value, when=when, text=note, as_of=ctx.as_of
+    )
+    _audit(
+        session,
+        ctx,
+        "add-milestone",
+        ref=mod.ref,
+        kind=kind.value,
+        start=when.start.isoformat(),
+        precision=str(when.precision),
+        note=note,
+    )
+    return message(
+        f"Done: {kind.label} for {mod.ref}, {when.describe()}.", f"status {mod.ref}", ok=True
+    )
 
 
 def proposer(session: Session, args: str, ctx: Context) -> Answer:
@@ -198,8 +227,10 @@ def proposer(session: Session, args: str, ctx: Context) -> Answer:
         return mod
     store.set_proposer_slack_user(session, modification=mod, slack_user_id=user_id)
     _audit(session, ctx, "proposer", ref=mod.ref, slack_user_id=user_id)
-    return message(f"Done: Slack user {user_id} now speaks for the Proposer of {mod.ref} "
-                   f"‘{mod.title}’.", ok=True)  # fmt: skip
+    return message(
+        f"Done: Slack user {user_id} now speaks for the Proposer of {mod.ref} ‘{mod.title}’.",
+        ok=True,
+    )
 
 
 def closure(session: Session, args: str, ctx: Context) -> Answer:
@@ -208,14 +239,15 @@ def closure(session: Session, args: str, ctx: Context) -> Answer:
     if dated is None:
         return _usage(CLOSURE, "closure 28 December 2021 office closed")
     when, reason = dated
-    row, created = store.create_closure(session, day=when.start,
-                                        reason=reason or "SECAS closure",
-                                        added_by=ctx.user or "unknown")  # fmt: skip
+    row, created = store.create_closure(
+        session, day=when.start, reason=reason or "SECAS closure", added_by=ctx.user or "unknown"
+    )
     if not created:
         return message(f"{uk_date(row.day)} is already a closure day ({row.reason}).", ok=True)
     _audit(session, ctx, "closure", day=when.start.isoformat(), reason=row.reason)
-    return message(f"Done: {uk_date(when.start)} is now a closure day, not a Working Day.",
-                   "meetings", ok=True)  # fmt: skip
+    return message(
+        f"Done: {uk_date(when.start)} is now a closure day, not a Working Day.", "meetings", ok=True
+    )
 
 
 def _occurrence(args: str, ctx: Context) -> tuple[MeetingKind, VagueDate, list[str]] | None:
@@ -246,13 +278,31 @@ def move_meeting(session: Session, args: str, ctx: Context) -> Answer:
     kind, month, _ = found
     new_day, note = dated
     was = _scheduled(session, kind, month)
-    store.create_meeting_change(session, kind=kind, occurrence=(month.year, month.month),
-                                action="move", day=new_day.start, note=note,
-                                added_by=ctx.user or "unknown", at=now())  # fmt: skip
-    _audit(session, ctx, "move-meeting", kind=kind.value, occurrence=month.iso(),
-           day=new_day.start.isoformat(), note=note)  # fmt: skip
-    return message(f"Done: the {month.describe()} {kind.label} meeting{was} is now on "
-                   f"{uk_date(new_day.start)}.", "meetings", ok=True)  # fmt: skip
+    store.create_meeting_change(
+        session,
+        kind=kind,
+        occurrence=(month.year, month.month),
+        action="move",
+        day=new_day.start,
+        note=note,
+        added_by=ctx.user or "unknown",
+        at=now(),
+    )
+    _audit(
+        session,
+        ctx,
+        "move-meeting",
+        kind=kind.value,
+        occurrence=month.iso(),
+        day=new_day.start.isoformat(),
+        note=note,
+    )
+    return message(
+        f"Done: the {month.describe()} {kind.label} meeting{was} is now on "
+        f"{uk_date(new_day.start)}.",
+        "meetings",
+        ok=True,
+    )
 
 
 def cancel_meeting(session: Session, args: str, ctx: Context) -> Answer:
@@ -263,12 +313,20 @@ def cancel_meeting(session: Session, args: str, ctx: Context) -> Answer:
     kind, month, rest = found
     was = _scheduled(session, kind, month)
     note = " ".join(rest)
-    store.create_meeting_change(session, kind=kind, occurrence=(month.year, month.month),
-                                action="cancel", day=None, note=note,
-                                added_by=ctx.user or "unknown", at=now())  # fmt: skip
+    store.create_meeting_change(
+        session,
+        kind=kind,
+        occurrence=(month.year, month.month),
+        action="cancel",
+        day=None,
+        note=note,
+        added_by=ctx.user or "unknown",
+        at=now(),
+    )
     _audit(session, ctx, "cancel-meeting", kind=kind.value, occurrence=month.iso(), note=note)
-    return message(f"Done: the {month.describe()} {kind.label} meeting{was} is cancelled.",
-                   "meetings", ok=True)  # fmt: skip
+    return message(
+        f"Done: the {month.describe()} {kind.label} meeting{was} is cancelled.", "meetings", ok=True
+    )
 
 
 def _parse_decision_add(args: str, ctx: Context) -> tuple[str, str, VagueDate | None, Owner] | str:
@@ -305,19 +363,33 @@ def decision(session: Session, args: str, ctx: Context) -> Answer:
     if isinstance(parsed, str):
         if parsed != "usage":
             return message(parsed, kind="usage")
-        return _usage(DECISION, 'decision add MP107 "which solution to progress" due '
-                      '"end of October 2021"')  # fmt: skip
+        return _usage(
+            DECISION, 'decision add MP107 "which solution to progress" due "end of October 2021"'
+        )
     ref_text, what, due, owner = parsed
     mod = _modification(session, ref_text, "decision")
     if isinstance(mod, Answer):
         return mod
-    row = store.create_decision(session, modification=mod, owner=owner.value, what=what,
-                                since=ctx.as_of, due=due)  # fmt: skip
-    _audit(session, ctx, "decision-add", ref=mod.ref, decision_id=row.id, owner=owner.value,
-           what=what, due=due.iso() if due else None)  # fmt: skip
+    row = store.create_decision(
+        session, modification=mod, owner=owner.value, what=what, since=ctx.as_of, due=due
+    )
+    _audit(
+        session,
+        ctx,
+        "decision-add",
+        ref=mod.ref,
+        decision_id=row.id,
+        owner=owner.value,
+        what=what,
+        due=due.iso() if due else None,
+    )
     when = f", due {due.describe()}" if due else ""
-    return message(f"Done: decision {row.id} on {mod.ref}, waiting on the {owner.value} to decide "
-                   f"{what}{when}.", f"pending {mod.ref}", ok=True)  # fmt: skip
+    return message(
+        f"Done: decision {row.id} on {mod.ref}, waiting on the {owner.value} to decide "
+        f"{what}{when}.",
+        f"pending {mod.ref}",
+        ok=True,
+    )
 
 
 def _resolve(session: Session, args: str, ctx: Context) -> Answer:
@@ -329,9 +401,15 @@ def _resolve(session: Session, args: str, ctx: Context) -> Answer:
     if not number.isdigit() or not text:
         return _usage(DECISION, 'decision resolve 12 "the SEC change route"')
     at = datetime.combine(ctx.as_of, now().timetz())  # closed on the day asked, like set-status
-    return handle_nudge_action(session, decision_id=int(number), action="decision_made",
-                               actor=ctx.user or "unknown", at=at, note=text,
-                               is_admin=True)  # fmt: skip
+    return handle_nudge_action(
+        session,
+        decision_id=int(number),
+        action="decision_made",
+        actor=ctx.user or "unknown",
+        at=at,
+        note=text,
+        is_admin=True,
+    )
 
 
 SET_STATUS = "set-status <ref> <stage> <text>"

@@ -49,8 +49,22 @@ _UPCOMING_OF_A_KIND = 3
 # ---------------------------------------------------------------------------------------------
 # Periods.
 
-_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-            "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}  # fmt: skip
+_NUMBERS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+}
 _SPAN = re.compile(
     r"(?:the\s+|in\s+the\s+)?(?P<lead>next|coming|following)\s+"
     rf"(?:(?P<n>\d{{1,3}}|{'|'.join(_NUMBERS)})\s+)?(?P<unit>day|week|fortnight|month)s?",

@@ -18,8 +18,9 @@ _HIDDEN = {"in-release", "help"}
 def make_help(router: Router) -> object:
     def help_answer(session: Session, args: str, ctx: Context) -> Answer:
         """The commands this person may use, with examples."""
-        commands = [(r.usage, r.description) for r in router.commands(admin=False)
-                    if r.name not in _HIDDEN]  # fmt: skip
+        commands = [
+            (r.usage, r.description) for r in router.commands(admin=False) if r.name not in _HIDDEN
+        ]
         admin = [(r.usage, r.description) for r in router.commands(admin=True)]
         return Answer("help", HelpView(commands, admin if ctx.is_admin else []))
 

@@ -72,8 +72,11 @@ def status(session: Session, args: str, ctx: Context) -> Answer:
 
 def _release_link(session: Session, mod: Modification) -> ReleaseLink | None:
     """The release the modification is targeted at, with its state in that release's scope."""
-    entries = [e for e in queries.list_releases_for(session, modification=mod)
-               if e.state != ScopeState.REMOVED]  # fmt: skip
+    entries = [
+        e
+        for e in queries.list_releases_for(session, modification=mod)
+        if e.state != ScopeState.REMOVED
+    ]
     if mod.target_release is not None:
         entries.sort(key=lambda e: e.release_id != mod.target_release_id)
     if entries:

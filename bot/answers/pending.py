@@ -22,9 +22,12 @@ def _mine(session: Session, ctx: Context) -> list[Decision] | Answer:
     from storage import nudges
 
     if ctx.user is None or ctx.surface == "console":
-        return message("`pending mine` lists the decisions waiting on you as a Proposer; ask me "
-                       "in Slack or Teams so I know who you are.", "pending",
-                       kind="usage")  # fmt: skip
+        return message(
+            "`pending mine` lists the decisions waiting on you as a Proposer; ask me "
+            "in Slack or Teams so I know who you are.",
+            "pending",
+            kind="usage",
+        )
     return nudges.list_decisions_for_person(session, user_id=ctx.user, as_of=ctx.as_of)
 
 

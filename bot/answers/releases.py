@@ -104,10 +104,13 @@ def in_release(session: Session, args: str, ctx: Context) -> Answer:
         return _unknown_release(session, release_text.strip())
     mod = found_mod.modification
     entry = next(
-        (e for e in queries.list_scope_as_of(session, release=found, as_of=ctx.as_of)
-         if e.modification_id == mod.id),
+        (
+            e
+            for e in queries.list_scope_as_of(session, release=found, as_of=ctx.as_of)
+            if e.modification_id == mod.id
+        ),
         None,
-    )  # fmt: skip
+    )
     view = MembershipView(
         ref=mod.ref,
         title=mod.title,

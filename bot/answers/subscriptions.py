@@ -64,8 +64,9 @@ def parse_topic(session: Session, text: str) -> Topic | Answer:
     """The topic typed, or a helpful answer saying why it is not one."""
     words = text.split()
     if not words:
-        return message(f"Subscribe to what? Try one of: {TOPIC_USAGE}.", "subscribe meetings",
-                       kind="usage")  # fmt: skip
+        return message(
+            f"Subscribe to what? Try one of: {TOPIC_USAGE}.", "subscribe meetings", kind="usage"
+        )
     first = words[0].lower()
     if first in _WORDS and len(words) == 1:
         topic = _WORDS[first]
@@ -112,15 +113,19 @@ def subscribe_to(
     if isinstance(topic, Answer):
         return topic
     _, created = store.create_subscription(
-        session, surface=target.surface, channel=target.channel, topic=topic.topic,
-        value=topic.value, created_by=actor, at=at,
-    )  # fmt: skip
+        session,
+        surface=target.surface,
+        channel=target.channel,
+        topic=topic.topic,
+        value=topic.value,
+        created_by=actor,
+        at=at,
+    )
     who = target.name
     if not created:
         already = target.verb("already get", "already gets")
         return message(f"{already} reminders about {topic.label}.", "subscriptions", ok=True)
-    return message(f"Done: {who} will get reminders about {topic.label}.", "subscriptions",
-                   ok=True)  # fmt: skip
+    return message(f"Done: {who} will get reminders about {topic.label}.", "subscriptions", ok=True)
 
 
 def unsubscribe_from(session: Session, target: Target, text: str) -> Answer:
@@ -129,22 +134,33 @@ def unsubscribe_from(session: Session, target: Target, text: str) -> Answer:
     if isinstance(topic, Answer):
         return topic
     removed = store.delete_subscription(
-        session, surface=target.surface, channel=target.channel, topic=topic.topic,
+        session,
+        surface=target.surface,
+        channel=target.channel,
+        topic=topic.topic,
         value=topic.value,
-    )  # fmt: skip
+    )
     if not removed:
-        return message(f"{target.verb('had', 'had')} no subscription to {topic.label}.",
-                       "subscriptions", kind="not_found")  # fmt: skip
-    return message(f"Done: {target.name} will no longer get reminders about {topic.label}.",
-                   ok=True)  # fmt: skip
+        return message(
+            f"{target.verb('had', 'had')} no subscription to {topic.label}.",
+            "subscriptions",
+            kind="not_found",
+        )
+    return message(
+        f"Done: {target.name} will no longer get reminders about {topic.label}.", ok=True
+    )
 
 
 def describe(session: Session, target: Target) -> Answer:
     """The target's subscriptions, one a line."""
     rows = store.list_subscriptions(session, surface=target.surface, channel=target.channel)
     if not rows:
-        return message(f"{target.verb('have', 'has')} no subscriptions yet.",
-                       "subscribe meetings", "subscribe MP159", ok=True)  # fmt: skip
+        return message(
+            f"{target.verb('have', 'has')} no subscriptions yet.",
+            "subscribe meetings",
+            "subscribe MP159",
+            ok=True,
+        )
     lines = [f"• {_row_label(r.topic, r.value)}" for r in rows]
     heading = f"{target.verb('get', 'gets')} reminders about:"
     return message("\n".join([heading, *lines]), ok=True)
@@ -159,8 +175,10 @@ def _row_label(topic: str, value: str) -> str:
 
 
 def _no_target() -> Answer:
-    return message("I can subscribe a channel, or you in a direct message; I can't tell which "
-                   "this is.", kind="usage")  # fmt: skip
+    return message(
+        "I can subscribe a channel, or you in a direct message; I can't tell which this is.",
+        kind="usage",
+    )
 
 
 def subscribe(session: Session, args: str, ctx: Context) -> Answer:

@@ -74,8 +74,11 @@ def ingest(
     reports: list[ChangeReport] = []
     with transaction(services.sessions) as session:
         for path, checksum, changes in documents:
-            reports.append(apply_changeset(session, changes, checksum=checksum,
-                                           path=str(path), dry_run=not apply))  # fmt: skip
+            reports.append(
+                apply_changeset(
+                    session, changes, checksum=checksum, path=str(path), dry_run=not apply
+                )
+            )
     for report in reports:
         typer.echo("\n".join(report.lines()))
     typer.echo("Applied." if apply else "Dry run: nothing written. Add --apply to write.")

@@ -38,8 +38,9 @@ def subscribe(channel: Channel, topic: Topic, surface: Surface = "slack") -> Non
     """Send reminders about TOPIC to CHANNEL (subscribing twice keeps one subscription)."""
     svc = build_services()
     with transaction(svc.sessions) as session:
-        answer = subscribe_to(session, _target(channel, surface), " ".join(topic), actor="cli",
-                              at=now())  # fmt: skip
+        answer = subscribe_to(
+            session, _target(channel, surface), " ".join(topic), actor="cli", at=now()
+        )
     _finish(answer)
 
 

@@ -21,8 +21,11 @@ EXIT_USAGE = 2
 def _commands() -> list[tuple[str, str, str]]:
     """The chat commands everyone may use, from the router (no database is opened)."""
     router = build_router(session_factory(make_engine("sqlite://")))
-    return [(r.name, r.usage, r.description) for r in router.commands(admin=False)
-            if r.name != "in-release"]  # fmt: skip
+    return [
+        (r.name, r.usage, r.description)
+        for r in router.commands(admin=False)
+        if r.name != "in-release"
+    ]
 
 
 AppIdOption = Annotated[

@@ -15,8 +15,12 @@ from bot.services import Services, build_services
 
 def _secrets(svc: Services) -> list[str]:
     settings = svc.settings
-    values = [settings.slack_bot_token, settings.slack_signing_secret, settings.slack_app_token,
-              settings.slack_client_secret]  # fmt: skip
+    values = [
+        settings.slack_bot_token,
+        settings.slack_signing_secret,
+        settings.slack_app_token,
+        settings.slack_client_secret,
+    ]
     return [v.get_secret_value() for v in values if v is not None]
 
 
@@ -43,8 +47,11 @@ def serve(
     except SlackNotConfigured as exc:
         typer.echo(f"secbot serve: Slack is not configured: {exc}", err=True)
         raise typer.Exit(2) from exc
-    typer.echo(f"secbot serve: http://{host}:{port}" + (" (Slack over Socket Mode)" if
-               socket_mode else ""), err=True)  # fmt: skip
+    typer.echo(
+        f"secbot serve: http://{host}:{port}"
+        + (" (Slack over Socket Mode)" if socket_mode else ""),
+        err=True,
+    )
     uvicorn.run(app, host=host, port=port, log_config=None, proxy_headers=True)
 
 

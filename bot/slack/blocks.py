@@ -57,8 +57,9 @@ def answer_blocks(answer: Answer, *, max_blocks: int = MESSAGE_BLOCKS) -> list[d
     kind = template_kind(answer, "slack")
     if kind == "message" and not isinstance(answer.model, MessageView):
         return text_blocks(answer, max_blocks=max_blocks)  # a kind without a Slack template yet
-    return render_blocks(kind, max_blocks=max_blocks, m=answer.model, meta=answer.meta,
-                         ok=answer.ok)  # fmt: skip
+    return render_blocks(
+        kind, max_blocks=max_blocks, m=answer.model, meta=answer.meta, ok=answer.ok
+    )
 
 
 def text_blocks(answer: Answer, *, max_blocks: int = MESSAGE_BLOCKS) -> list[dict]:
@@ -104,12 +105,14 @@ def home_view(blocks: list[dict]) -> dict[str, Any]:
 def modal_view(answer: Answer, title: str = "secbot") -> dict[str, Any]:
     """A modal showing an answer (for buttons pressed where there is no message to reply to)."""
     blocks = answer_blocks(answer, max_blocks=VIEW_BLOCKS)
-    return _view({
-        "type": "modal",
-        "title": {"type": "plain_text", "text": truncate(title, MODAL_TITLE)},
-        "close": {"type": "plain_text", "text": "Close"},
-        "blocks": blocks,
-    })  # fmt: skip
+    return _view(
+        {
+            "type": "modal",
+            "title": {"type": "plain_text", "text": truncate(title, MODAL_TITLE)},
+            "close": {"type": "plain_text", "text": "Close"},
+            "blocks": blocks,
+        }
+    )
 
 
 def _view(view: dict[str, Any]) -> dict[str, Any]:

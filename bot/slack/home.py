@@ -65,8 +65,9 @@ def build_home(session: Session, *, user_id: str, as_of: date, is_admin: bool) -
                 for d in queries.list_open_decisions(session, as_of=as_of, modification=mod)
                 if d.owner == Owner.PROPOSER
             ]
-    return HomeModel(as_of, mine, decisions, _meetings(schedule, as_of),
-                     _next_release(session, as_of), is_admin)  # fmt: skip
+    return HomeModel(
+        as_of, mine, decisions, _meetings(schedule, as_of), _next_release(session, as_of), is_admin
+    )
 
 
 def _meetings(schedule: Schedule, as_of: date) -> list[MeetingLine]:
@@ -74,8 +75,15 @@ def _meetings(schedule: Schedule, as_of: date) -> list[MeetingLine]:
     for kind in HOME_MEETINGS:
         meeting = schedule.next(kind, as_of)
         if meeting is not None:
-            lines.append(MeetingLine(kind.label, meeting.day, meeting.agenda_deadline,
-                                     meeting.papers_deadline, meeting.note))  # fmt: skip
+            lines.append(
+                MeetingLine(
+                    kind.label,
+                    meeting.day,
+                    meeting.agenda_deadline,
+                    meeting.papers_deadline,
+                    meeting.note,
+                )
+            )
     return lines
 
 

@@ -115,21 +115,27 @@ class _Ingester:
 
     def fetch_file(self, client: WebClient, file_id: str) -> Fetched:
         base = self.services.settings.slack_api_base_url
-        return fetch_slack_file(client, file_id, max_bytes=self.limits.max_bytes,
-                                api_base_url=base)  # fmt: skip
+        return fetch_slack_file(client, file_id, max_bytes=self.limits.max_bytes, api_base_url=base)
 
     def offer(self, fetched: Fetched, *, user: str, channel: str | None) -> tuple[dict, int | None]:
         """The diff message for a fetched file, and the pending id (None: nothing to apply)."""
         changes = store.read_upload(fetched.data, file_name=fetched.name, today=today(self.tz))
         with transaction(self.services.sessions) as session:
             prepared = store.prepare(
-                session, changes, checksum=store.checksum_of(fetched.data),
-                file_name=fetched.name, source=fetched.source, requested_by=user,
-                channel=channel, now=now(self.tz),
-            )  # fmt: skip
+                session,
+                changes,
+                checksum=store.checksum_of(fetched.data),
+                file_name=fetched.name,
+                source=fetched.source,
+                requested_by=user,
+                channel=channel,
+                now=now(self.tz),
+            )
             if prepared.pending is None:
-                return _text(f"{fetched.name} is already in the store (it was ingested before); "
-                             "nothing to apply."), None  # fmt: skip
+                return _text(
+                    f"{fetched.name} is already in the store (it was ingested before); "
+                    "nothing to apply."
+                ), None
             title = prepared.changes.documents[0].title if prepared.changes.documents else None
             view = diff_view(prepared.pending, prepared.report, title)
             return diff_payload(view), prepared.pending.id
@@ -197,28 +203,33 @@ def register(app: App, services: Services) -> None:
             if not link:
                 respond(**_text(USAGE), response_type="ephemeral")
                 return
-            payload, _ = ingester.answer(lambda: ingester.fetch(client, link), user=user,
-                                         channel=channel)  # fmt: skip
+            payload, _ = ingester.answer(
+                lambda: ingester.fetch(client, link), user=user, channel=channel
+            )
             respond(**payload, response_type="ephemeral")
         except Exception:
             apologise(respond, "/sec ingest", response_type="ephemeral")
 
-    def post_offer(client: WebClient, file_id: str, *, user: str, channel: str,
-                   thread: str | None) -> None:  # fmt: skip
+    def post_offer(
+        client: WebClient, file_id: str, *, user: str, channel: str, thread: str | None
+    ) -> None:
         try:
             if not _is_admin(services, user, channel):
                 client.chat_postMessage(channel=channel, thread_ts=thread, **_text(NOT_ADMIN))
                 return
-            payload, pending_id = ingester.answer(lambda: ingester.fetch_file(client, file_id),
-                                                  user=user, channel=channel)  # fmt: skip
+            payload, pending_id = ingester.answer(
+                lambda: ingester.fetch_file(client, file_id), user=user, channel=channel
+            )
             sent = client.chat_postMessage(channel=channel, thread_ts=thread, **payload)
             if pending_id is not None:
                 with transaction(services.sessions) as session:
-                    store.set_message(session, pending_id=pending_id, channel=channel,
-                                      message_ts=str(sent["ts"]))  # fmt: skip
+                    store.set_message(
+                        session, pending_id=pending_id, channel=channel, message_ts=str(sent["ts"])
+                    )
         except Exception:
-            apologise(client.chat_postMessage, "a paper sent to secbot", channel=channel,
-                      thread_ts=thread)  # fmt: skip
+            apologise(
+                client.chat_postMessage, "a paper sent to secbot", channel=channel, thread_ts=thread
+            )
 
     def claim(file_id: str, share: str) -> bool:
         return first_delivery(services.engine, f"ingest:{file_id}:{share}"[:64], at=now(UTC))
@@ -227,8 +238,13 @@ def register(app: App, services: Services) -> None:
         for item in (event.get("files") or [])[:FILES_PER_MESSAGE]:
             file_id = str(item.get("id") or "")
             if file_id and claim(file_id, str(event["ts"])):
-                post_offer(client, file_id, user=str(event["user"]), channel=event["channel"],
-                           thread=event.get("thread_ts"))  # fmt: skip
+                post_offer(
+                    client,
+                    file_id,
+                    user=str(event["user"]),
+                    channel=event["channel"],
+                    thread=event.get("thread_ts"),
+                )
 
     def file_shared(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         channel, user = str(event.get("channel_id") or ""), str(event.get("user_id") or "")
@@ -239,13 +255,15 @@ def register(app: App, services: Services) -> None:
         if claim(file_id, share):
             post_offer(client, file_id, user=user, channel=channel, thread=None)
 
-    def on_click(body: dict[str, Any], action: dict[str, Any], respond: Respond,
-                 client: WebClient) -> None:  # fmt: skip
+    def on_click(
+        body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
+    ) -> None:
         try:
             _click(ingester, services, body, action, respond, client)
         except Exception:
-            apologise(respond, "an ingest button", response_type="ephemeral",
-                      replace_original=False)  # fmt: skip
+            apologise(
+                respond, "an ingest button", response_type="ephemeral", replace_original=False
+            )
 
     app.command(COMMAND, matchers=[is_ingest_command])(ack=acknowledge, lazy=[ingest_command])
     app.event("message", matchers=[is_file_in_dm])(ack=acknowledge, lazy=[file_in_dm])
@@ -254,8 +272,14 @@ def register(app: App, services: Services) -> None:
     app.action(DISCARD)(ack=acknowledge, lazy=[on_click])
 
 
-def _click(ingester: _Ingester, services: Services, body: dict[str, Any], action: dict[str, Any],
-           respond: Respond, client: WebClient) -> None:  # fmt: skip
+def _click(
+    ingester: _Ingester,
+    services: Services,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: Respond,
+    client: WebClient,
+) -> None:
     """Apply or Discard pressed: re-check the presser, decide once, update the message."""
     user = str((body.get("user") or {}).get("id") or "")
     container = body.get("container") or {}
@@ -264,13 +288,15 @@ def _click(ingester: _Ingester, services: Services, body: dict[str, Any], action
         respond(**_text(NOT_ADMIN), response_type="ephemeral", replace_original=False)
         return
     value = str(action.get("value") or "")
-    click = ingester.decide(int(value) if value.isdigit() else 0, user=user,
-                            apply=action.get("action_id") == APPLY)  # fmt: skip
+    click = ingester.decide(
+        int(value) if value.isdigit() else 0, user=user, apply=action.get("action_id") == APPLY
+    )
     if click.message is not None:
         if container.get("is_ephemeral") or not (channel and container.get("message_ts")):
             respond(**click.message, replace_original=True)
         else:
             client.chat_update(channel=channel, ts=container["message_ts"], **click.message)
     if not click.moved:
-        respond(**_mrkdwn(already(click.pending)), response_type="ephemeral",
-                replace_original=False)  # fmt: skip
+        respond(
+            **_mrkdwn(already(click.pending)), response_type="ephemeral", replace_original=False
+        )

@@ -59,9 +59,10 @@ class IngestSettings(BaseSettings):
         "", validation_alias=AliasChoices("SECBOT_INGEST_EXTRA_URLS", "extra_urls_raw")
     )
     max_bytes: int = Field(
-        DEFAULT_MAX_BYTES, gt=0,
+        DEFAULT_MAX_BYTES,
+        gt=0,
         validation_alias=AliasChoices("SECBOT_INGEST_MAX_BYTES", "max_bytes"),
-    )  # fmt: skip
+    )
 
     @property
     def url_prefixes(self) -> tuple[str, ...]:
@@ -125,8 +126,9 @@ def fetch_slack_file(
         raise FetchRefused(_files_info_problem(error)) from None
     name = str(info.get("name") or info.get("title") or file_id)
     if int(info.get("size") or 0) > max_bytes:
-        raise FetchRefused(f"{name} is {_mb(int(info['size']))}; I read papers up to "
-                           f"{_mb(max_bytes)}")  # fmt: skip
+        raise FetchRefused(
+            f"{name} is {_mb(int(info['size']))}; I read papers up to {_mb(max_bytes)}"
+        )
     url = str(info.get("url_private_download") or info.get("url_private") or "")
 
     def token_may_go_to(target: str) -> bool:
@@ -153,8 +155,11 @@ def share_ts(client: WebClient, file_id: str, channel: str) -> str | None:
         shares = client.files_info(file=file_id)["file"].get("shares") or {}
     except SlackApiError:
         return None
-    found = [s.get("ts") for kind in ("private", "public") for s in (shares.get(kind) or {})
-             .get(channel, [])]  # fmt: skip
+    found = [
+        s.get("ts")
+        for kind in ("private", "public")
+        for s in (shares.get(kind) or {}).get(channel, [])
+    ]
     stamps = sorted(str(ts) for ts in found if ts)
     return stamps[-1] if stamps else None
 
@@ -176,8 +181,9 @@ def fetch_url(url: str, *, prefixes: tuple[str, ...], max_bytes: int) -> Fetched
         raise FetchRefused(
             f"I only fetch papers from {SEC_WEBSITE}…; for anything else, send me the file"
         )
-    data, ctype = download(url, token=None, max_bytes=max_bytes,
-                           allow=lambda target: is_allowed_url(target, prefixes))  # fmt: skip
+    data, ctype = download(
+        url, token=None, max_bytes=max_bytes, allow=lambda target: is_allowed_url(target, prefixes)
+    )
     name = unquote(urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]) or "page"
     if "." not in name[-6:] and ctype in _SUFFIXES:
         name += _SUFFIXES[ctype]
@@ -194,9 +200,14 @@ class _Redirects(urllib.request.HTTPRedirectHandler):
         self.allow = allow
 
     def redirect_request(
-        self, req: urllib.request.Request, fp: IO[bytes], code: int, msg: str,
-        headers: HTTPMessage, newurl: str,
-    ) -> urllib.request.Request | None:  # fmt: skip
+        self,
+        req: urllib.request.Request,
+        fp: IO[bytes],
+        code: int,
+        msg: str,
+        headers: HTTPMessage,
+        newurl: str,
+    ) -> urllib.request.Request | None:
         if not self.allow(newurl):
             raise FetchRefused("the address redirects somewhere I do not fetch from")
         return super().redirect_request(req, fp, code, msg, headers, newurl)
@@ -214,8 +225,9 @@ def download(
         with opener.open(request, timeout=TIMEOUT_SECONDS) as response:
             declared = str(response.headers.get("Content-Length") or "")
             if declared.isdigit() and int(declared) > max_bytes:
-                raise FetchRefused(f"the file is {_mb(int(declared))}; I read papers up to "
-                                   f"{_mb(max_bytes)}")  # fmt: skip
+                raise FetchRefused(
+                    f"the file is {_mb(int(declared))}; I read papers up to {_mb(max_bytes)}"
+                )
             data = response.read(max_bytes + 1)
             ctype = response.headers.get_content_type()
     except urllib.error.HTTPError as exc:

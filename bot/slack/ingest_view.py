@@ -51,8 +51,10 @@ def who(user: str | None) -> str:
 def change_line(change: Change) -> str:
     """One diff line in mrkdwn, escaped: `+` *MP159*: new modification ‘…’ _(paper.txt p1 l3)_."""
     what = escape_mrkdwn(truncate(change.what, LINE_TEXT))
-    return (f"`{escape_mrkdwn(change.action)}` *{escape_mrkdwn(change.subject)}*: {what} "
-            f"_({escape_mrkdwn(change.source)})_")  # fmt: skip
+    return (
+        f"`{escape_mrkdwn(change.action)}` *{escape_mrkdwn(change.subject)}*: {what} "
+        f"_({escape_mrkdwn(change.source)})_"
+    )
 
 
 def pack(lines: list[str], *, max_lines: int = MAX_LINES) -> tuple[list[str], int]:
@@ -95,9 +97,14 @@ def diff_view(pending: PendingIngest, report: ChangeReport, title: str | None) -
 
 def closed_view(pending: PendingIngest) -> DiffView:
     """A paper discarded or expired: no lines, just what became of it."""
-    return DiffView(state=pending.state, file_name=pending.file_name, summary=NOTHING_WRITTEN,
-                    pending_id=pending.id, decided_by_mrkdwn=who(pending.decided_by),
-                    decided_at=pending.decided_at)  # fmt: skip
+    return DiffView(
+        state=pending.state,
+        file_name=pending.file_name,
+        summary=NOTHING_WRITTEN,
+        pending_id=pending.id,
+        decided_by_mrkdwn=who(pending.decided_by),
+        decided_at=pending.decided_at,
+    )
 
 
 def diff_payload(view: DiffView) -> dict[str, Any]:

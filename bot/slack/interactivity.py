@@ -46,8 +46,9 @@ def register(app: App, services: Services) -> None:
             ctx = context_for(services, user=user, channel=_where(body))
             answer, _ = ask(services, command_of(action), ctx)
             if has_message:
-                respond(**message_payload(answer), response_type="ephemeral",
-                        replace_original=False)  # fmt: skip
+                respond(
+                    **message_payload(answer), response_type="ephemeral", replace_original=False
+                )
             elif (body.get("view") or {}).get("type") == "modal":  # a button inside our modal
                 client.views_push(trigger_id=body["trigger_id"], view=modal_view(answer))
             else:  # App Home

@@ -62,8 +62,9 @@ def register(app: App, services: Services) -> None:
             payload, _ = reply(services, str(event.get("text") or ""), ctx)
             client.chat_postMessage(channel=channel, thread_ts=thread, **payload)
         except Exception:
-            apologise(client.chat_postMessage, "a direct message", channel=channel,
-                      thread_ts=thread)  # fmt: skip
+            apologise(
+                client.chat_postMessage, "a direct message", channel=channel, thread_ts=thread
+            )
 
     app.event("app_mention")(ack=acknowledge, lazy=[answer_mention])
     app.event("message")(ack=acknowledge, lazy=[answer_direct_message])

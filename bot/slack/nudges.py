@@ -36,8 +36,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MADE, SNOOZE, SNOOZE_UNTIL, NOT_ME = (
-    "secbot_nudge_made", "secbot_nudge_snooze", "secbot_nudge_snooze_until", "secbot_nudge_not_me"
-)  # fmt: skip
+    "secbot_nudge_made",
+    "secbot_nudge_snooze",
+    "secbot_nudge_snooze_until",
+    "secbot_nudge_not_me",
+)
 DECIDED_VIEW, NOT_ME_VIEW = "secbot_nudge_decided", "secbot_nudge_not_me"
 BLOCK_PREFIX = "secbot_nudge:"
 OUTCOME_BLOCK = "secbot_nudge_outcome"
@@ -62,9 +65,11 @@ def _where(body: dict[str, Any]) -> tuple[str | None, str | None]:
 
 def _summary(decision: Decision) -> str:
     mod = decision.modification
-    return (f"*{escape_mrkdwn(mod.ref)}* ‘{escape_mrkdwn(truncate(mod.title, 200))}’\n"
-            f"The {escape_mrkdwn(decision.owner)} to decide "
-            f"{escape_mrkdwn(truncate(decision.what, 1500))}")  # fmt: skip
+    return (
+        f"*{escape_mrkdwn(mod.ref)}* ‘{escape_mrkdwn(truncate(mod.title, 200))}’\n"
+        f"The {escape_mrkdwn(decision.owner)} to decide "
+        f"{escape_mrkdwn(truncate(decision.what, 1500))}"
+    )
 
 
 def _context(text: str, block_id: str | None = None) -> dict[str, Any]:
@@ -78,8 +83,11 @@ def modal(decision: Decision, *, callback_id: str, meta: dict[str, Any]) -> dict
     """The Decision made (required text) or Not me (optional note) modal, validated."""
     decided = callback_id == DECIDED_VIEW
     label = "What was decided?" if decided else "Who should it be, or why not you?"
-    after = ("Followers and channels subscribed to it will be told." if decided else
-             "The SECAS administrators will be told and will find the right person.")  # fmt: skip
+    after = (
+        "Followers and channels subscribed to it will be told."
+        if decided
+        else "The SECAS administrators will be told and will find the right person."
+    )
     view: dict[str, Any] = {
         "type": "modal",
         "callback_id": callback_id,
@@ -89,13 +97,21 @@ def modal(decision: Decision, *, callback_id: str, meta: dict[str, Any]) -> dict
         "close": {"type": "plain_text", "text": "Cancel"},
         "blocks": [
             section(_summary(decision)),
-            {"type": "input", "block_id": NOTE_BLOCK, "optional": not decided,
-             "label": {"type": "plain_text", "text": label},
-             "element": {"type": "plain_text_input", "action_id": NOTE_INPUT, "multiline": True,
-                         "max_length": MAX_NOTE}},
+            {
+                "type": "input",
+                "block_id": NOTE_BLOCK,
+                "optional": not decided,
+                "label": {"type": "plain_text", "text": label},
+                "element": {
+                    "type": "plain_text_input",
+                    "action_id": NOTE_INPUT,
+                    "multiline": True,
+                    "max_length": MAX_NOTE,
+                },
+            },
             _context(after),
         ],
-    }  # fmt: skip
+    }
     View(**view).validate_json()
     return view
 
@@ -137,10 +153,15 @@ class NudgeListeners:
     def answer(self, user: str, decision_id: int, action: str, **kwargs: Any) -> Answer:
         """bot.nudges' answer for the person who pressed, in its own transaction."""
         with transaction(self.services.sessions) as session:
-            return handle_nudge_action(session, decision_id=decision_id, action=action,
-                                       actor=user, at=now(self.settings.tz),
-                                       is_admin=user in self.settings.admins,
-                                       **kwargs)  # fmt: skip
+            return handle_nudge_action(
+                session,
+                decision_id=decision_id,
+                action=action,
+                actor=user,
+                at=now(self.settings.tz),
+                is_admin=user in self.settings.admins,
+                **kwargs,
+            )
 
     @staticmethod
     def acknowledge(ack: Ack) -> None:
@@ -149,22 +170,28 @@ class NudgeListeners:
     @staticmethod
     def tell(respond: Respond, result: Answer) -> None:
         """Say why nothing happened, only to the person who pressed."""
-        respond(text=escape_mrkdwn(render_text(result)), response_type="ephemeral",
-                replace_original=False)  # fmt: skip
+        respond(
+            text=escape_mrkdwn(render_text(result)),
+            response_type="ephemeral",
+            replace_original=False,
+        )
 
-    def open_modal(self, body: dict[str, Any], action: dict[str, Any], client: WebClient,
-                   respond: Respond) -> None:  # fmt: skip
+    def open_modal(
+        self, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
+    ) -> None:
         """Decision made / Not me: the modal, unless this person cannot answer (told why)."""
         decision_id, user = decision_id_of(action), body["user"]["id"]
         channel, ts = _where(body)
         callback = DECIDED_VIEW if action.get("action_id") == MADE else NOT_ME_VIEW
         with transaction(self.services.sessions) as session:
             decision = store.get_decision(session, decision_id=decision_id or 0)
-            problem: Answer | None = message(f"I can't find decision {decision_id}.",
-                                             kind="not_found")  # fmt: skip
+            problem: Answer | None = message(
+                f"I can't find decision {decision_id}.", kind="not_found"
+            )
             if decision is not None:
-                problem = check_answerable(session, decision, actor=user,
-                                           is_admin=user in self.settings.admins)  # fmt: skip
+                problem = check_answerable(
+                    session, decision, actor=user, is_admin=user in self.settings.admins
+                )
             if decision is None or problem is not None:
                 self.tell(respond, problem or message("That decision is gone.", kind="not_found"))
                 return
@@ -172,8 +199,9 @@ class NudgeListeners:
             view = modal(decision, callback_id=callback, meta=meta)
         client.views_open(trigger_id=body["trigger_id"], view=view)
 
-    def snooze(self, body: dict[str, Any], action: dict[str, Any], client: WebClient,
-               respond: Respond) -> None:  # fmt: skip
+    def snooze(
+        self, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
+    ) -> None:
         """Snooze a week (button) or until the day picked (datepicker); note it on the DM."""
         decision_id, user = decision_id_of(action), body["user"]["id"]
         picked = action.get("selected_date")
@@ -183,11 +211,13 @@ class NudgeListeners:
         if not result.ok or not channel or not ts:
             self.tell(respond, result)
             return
-        self._update(client, channel, ts, snoozed_message(body.get("message") or {},
-                                                          render_text(result)))  # fmt: skip
+        self._update(
+            client, channel, ts, snoozed_message(body.get("message") or {}, render_text(result))
+        )
 
-    def submit(self, ack: Ack, body: dict[str, Any], view: dict[str, Any],
-               client: WebClient) -> None:  # fmt: skip
+    def submit(
+        self, ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient
+    ) -> None:
         """Store the answer before acknowledging, so a refusal keeps the modal open with the
         reason; then update the DM (Bolt starts lazy listeners alongside this one, which would
         be too early to see the answer)."""
@@ -195,8 +225,7 @@ class NudgeListeners:
         action = "decision_made" if view.get("callback_id") == DECIDED_VIEW else "not_me"
         result = self.answer(user, int(meta.get("decision_id") or 0), action, note=_note(view))
         if not result.ok:
-            ack(response_action="errors",
-                errors={NOTE_BLOCK: truncate(render_text(result), 150)})  # fmt: skip
+            ack(response_action="errors", errors={NOTE_BLOCK: truncate(render_text(result), 150)})
             return
         ack()
         channel, ts = meta.get("channel"), meta.get("ts")

@@ -46,8 +46,9 @@ def build_unfurls(services: Services, links: list[dict[str, Any]], **who: Any) -
             continue
         answer, _ = ask(services, f"status {ref}", context_for(services, **who))
         if answer.kind == "status":
-            unfurls[url] = {"blocks": render_blocks("unfurl", m=answer.model, meta=answer.meta,
-                                                    ok=answer.ok)}  # fmt: skip
+            unfurls[url] = {
+                "blocks": render_blocks("unfurl", m=answer.model, meta=answer.meta, ok=answer.ok)
+            }
     return unfurls
 
 

@@ -81,7 +81,12 @@ def record_nudge(services: Services, action: CardAction, ctx: Context) -> Answer
         return message(f"“{action.until}” is not a date I can snooze until.", kind="usage")
     with transaction(services.sessions) as session:
         return handle_nudge_action(
-            session, decision_id=action.decision_id, action=action.action, actor=ctx.user,
-            at=now(services.settings.tz), note=action.note, until=_day(action.until),
+            session,
+            decision_id=action.decision_id,
+            action=action.action,
+            actor=ctx.user,
+            at=now(services.settings.tz),
+            note=action.note,
+            until=_day(action.until),
             is_admin=ctx.is_admin,
-        )  # fmt: skip
+        )

@@ -19,24 +19,57 @@ CARD_VERSION = "1.5"
 # Element and action types of Adaptive Cards 1.5 (the schema Teams renders on every client).
 TYPES_1_5 = frozenset(
     {
-        "AdaptiveCard", "TextBlock", "RichTextBlock", "TextRun", "Image", "ImageSet", "Media",
-        "Container", "ColumnSet", "Column", "FactSet", "ActionSet", "Table", "TableRow",
-        "TableCell", "Input.Text", "Input.Number", "Input.Date", "Input.Time", "Input.Toggle",
-        "Input.ChoiceSet", "Action.OpenUrl", "Action.Submit", "Action.ShowCard",
-        "Action.ToggleVisibility", "Action.Execute",
+        "AdaptiveCard",
+        "TextBlock",
+        "RichTextBlock",
+        "TextRun",
+        "Image",
+        "ImageSet",
+        "Media",
+        "Container",
+        "ColumnSet",
+        "Column",
+        "FactSet",
+        "ActionSet",
+        "Table",
+        "TableRow",
+        "TableCell",
+        "Input.Text",
+        "Input.Number",
+        "Input.Date",
+        "Input.Time",
+        "Input.Toggle",
+        "Input.ChoiceSet",
+        "Action.OpenUrl",
+        "Action.Submit",
+        "Action.ShowCard",
+        "Action.ToggleVisibility",
+        "Action.Execute",
     }
-)  # fmt: skip
+)
 # Properties that are part of the JSON format rather than of a model field.
 _EXTRA_KEYS = {"AdaptiveCard": {"$schema"}}
 # What the 1.5 schema requires; the SDK models make every property optional.
 _REQUIRED = {
-    "TextBlock": ("text",), "TextRun": ("text",), "RichTextBlock": ("inlines",),
-    "Image": ("url",), "ImageSet": ("images",), "Media": ("sources",), "FactSet": ("facts",),
-    "Container": ("items",), "ActionSet": ("actions",), "Action.OpenUrl": ("url",),
-    "Action.ShowCard": ("card",), "Action.ToggleVisibility": ("targetElements",),
-    "Input.Text": ("id",), "Input.Number": ("id",), "Input.Date": ("id",), "Input.Time": ("id",),
-    "Input.Toggle": ("id", "title"), "Input.ChoiceSet": ("id",),
-}  # fmt: skip
+    "TextBlock": ("text",),
+    "TextRun": ("text",),
+    "RichTextBlock": ("inlines",),
+    "Image": ("url",),
+    "ImageSet": ("images",),
+    "Media": ("sources",),
+    "FactSet": ("facts",),
+    "Container": ("items",),
+    "ActionSet": ("actions",),
+    "Action.OpenUrl": ("url",),
+    "Action.ShowCard": ("card",),
+    "Action.ToggleVisibility": ("targetElements",),
+    "Input.Text": ("id",),
+    "Input.Number": ("id",),
+    "Input.Date": ("id",),
+    "Input.Time": ("id",),
+    "Input.Toggle": ("id", "title"),
+    "Input.ChoiceSet": ("id",),
+}
 
 
 @cache
@@ -79,15 +112,20 @@ def _check(element: dict[str, Any], path: str, problems: list[str]) -> None:
         problems.append(f"{path}: {kind!r} is not an Adaptive Card {CARD_VERSION} element")
         return
     allowed = _property_names(cls) | _EXTRA_KEYS.get(str(kind), set())
-    problems.extend(f"{path}: {kind} has no property {key!r}" for key in element
-                    if key not in allowed)  # fmt: skip
-    problems.extend(f"{path}: {kind} needs {key!r}" for key in _REQUIRED.get(str(kind), ())
-                    if element.get(key) in (None, "", []))  # fmt: skip
+    problems.extend(
+        f"{path}: {kind} has no property {key!r}" for key in element if key not in allowed
+    )
+    problems.extend(
+        f"{path}: {kind} needs {key!r}"
+        for key in _REQUIRED.get(str(kind), ())
+        if element.get(key) in (None, "", [])
+    )
     if kind == "FactSet":
-        problems.extend(f"{path}.facts[{i}]: a fact needs a title and a value"
-                        for i, fact in enumerate(element.get("facts") or [])
-                        if not isinstance(fact, dict) or "title" not in fact
-                        or "value" not in fact)  # fmt: skip
+        problems.extend(
+            f"{path}.facts[{i}]: a fact needs a title and a value"
+            for i, fact in enumerate(element.get("facts") or [])
+            if not isinstance(fact, dict) or "title" not in fact or "value" not in fact
+        )
     try:
         cls.model_validate(element)
     except ValidationError as error:
@@ -104,6 +142,9 @@ def _children(value: Any) -> list[tuple[str, dict[str, Any]]]:
     if isinstance(value, dict) and isinstance(value.get("type"), str):
         return [("", value)]
     if isinstance(value, list):
-        return [(f"[{i}]", item) for i, item in enumerate(value)
-                if isinstance(item, dict) and isinstance(item.get("type"), str)]  # fmt: skip
+        return [
+            (f"[{i}]", item)
+            for i, item in enumerate(value)
+            if isinstance(item, dict) and isinstance(item.get("type"), str)
+        ]
     return []

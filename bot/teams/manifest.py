@@ -26,8 +26,18 @@ ACCENT = (0x1F, 0x5C, 0x99)  # a deep blue; the colour icon's background
 # Teams limits: ten commands a list, titles of 32 characters, descriptions of 128.
 MAX_COMMANDS, MAX_TITLE, MAX_DESCRIPTION = 10, 32, 128
 # The commands people most need first, when there are more than ten.
-PREFERRED = ["status", "release", "releases", "meetings", "deadlines", "pending", "search",
-             "history", "subscribe", "help"]  # fmt: skip
+PREFERRED = [
+    "status",
+    "release",
+    "releases",
+    "meetings",
+    "deadlines",
+    "pending",
+    "search",
+    "history",
+    "subscribe",
+    "help",
+]
 _GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 
 RGBA = tuple[int, int, int, int]
@@ -43,10 +53,12 @@ def command_list(commands: Sequence[tuple[str, str, str]]) -> list[dict[str, str
     order = [n for n in PREFERRED if n in by_name] + sorted(set(by_name) - set(PREFERRED))
     chosen = order[:MAX_COMMANDS]  # "help" is preferred, so it is always listed
     return [
-        {"title": _cut(name, MAX_TITLE),
-         "description": _cut(f"{by_name[name][1]} ({by_name[name][0]})", MAX_DESCRIPTION)}
+        {
+            "title": _cut(name, MAX_TITLE),
+            "description": _cut(f"{by_name[name][1]} ({by_name[name][0]})", MAX_DESCRIPTION),
+        }
         for name in chosen
-    ]  # fmt: skip
+    ]
 
 
 def build_manifest(
@@ -71,8 +83,10 @@ def build_manifest(
             "privacyUrl": settings.privacy_url or settings.website_url,
             "termsOfUseUrl": settings.terms_url or settings.website_url,
         },
-        "name": {"short": _cut(settings.bot_name, 30),
-                 "full": "secbot: the SEC change process assistant"},  # fmt: skip
+        "name": {
+            "short": _cut(settings.bot_name, 30),
+            "full": "secbot: the SEC change process assistant",
+        },
         "description": {
             "short": "Where SEC modifications stand, what is in each release, what is next.",
             "full": (
@@ -87,7 +101,7 @@ def build_manifest(
         "bots": [_bot(app_id, commands)],
         "permissions": ["identity", "messageTeamMembers"],
         "validDomains": [settings.app_domain] if settings.app_domain else [],
-    }  # fmt: skip
+    }
     return manifest
 
 
@@ -138,15 +152,19 @@ def color_icon(size: int = 192) -> bytes:
 def outline_icon(size: int = 32) -> bytes:
     """The outline icon: the glyph in white on transparent."""
     white, clear = (255, 255, 255, 255), (0, 0, 0, 0)
-    return png(size, size, lambda x, y: white if _glyph((x + 0.5) / size, (y + 0.5) / size)
-               else clear)  # fmt: skip
+    return png(
+        size, size, lambda x, y: white if _glyph((x + 0.5) / size, (y + 0.5) / size) else clear
+    )
 
 
 def write_package(out: Path, manifest_json: str) -> list[Path]:
     """manifest.json, the icons, and the zip to upload to Teams; returns the files written."""
     out.mkdir(parents=True, exist_ok=True)
-    files = {"manifest.json": manifest_json.encode(), "color.png": color_icon(),
-             "outline.png": outline_icon()}  # fmt: skip
+    files = {
+        "manifest.json": manifest_json.encode(),
+        "color.png": color_icon(),
+        "outline.png": outline_icon(),
+    }
     written = []
     for name, data in files.items():
         (out / name).write_bytes(data)

@@ -87,8 +87,11 @@ class TeamsSender:
 
     def send(self, delivery: ClaimedDelivery, *, late: bool, too_old: bool) -> SendResult:
         if too_old:
-            return SendResult("skipped", error="past the catch-up window (Teams posts cannot be "
-                              "looked up, so nothing is adopted)")  # fmt: skip
+            return SendResult(
+                "skipped",
+                error="past the catch-up window (Teams posts cannot be "
+                "looked up, so nothing is adopted)",
+            )
         try:
             return asyncio.run(self._send(delivery, late=late))
         except httpx.HTTPStatusError as exc:
@@ -135,12 +138,15 @@ class TeamsSender:
                 is not None
             )
         if removed:
-            return SendResult("dead", error=f"secbot was removed from the Teams conversation "
-                              f"{recipient}")  # fmt: skip
+            return SendResult(
+                "dead", error=f"secbot was removed from the Teams conversation {recipient}"
+            )
         if _GUID.match(recipient) and self.tenant_id and self.bot_id:
             return None
-        return SendResult("dead", error=f"no Teams conversation stored for {recipient} (is the "
-                          "app installed there?)")  # fmt: skip
+        return SendResult(
+            "dead",
+            error=f"no Teams conversation stored for {recipient} (is the app installed there?)",
+        )
 
     async def _open_personal_chat(self, api: ApiClient, user_aad_id: str) -> Target:
         """Open (or get back) the bot's personal chat with a person, and store it."""
@@ -154,8 +160,9 @@ class TeamsSender:
         )
         created = await api.conversations.create(params)
         service_url = created.service_url or api.service_url
-        ref = ConversationRef(created.id, service_url, "personal", self.tenant_id, self.bot_id,
-                              user_aad_id, None)  # fmt: skip
+        ref = ConversationRef(
+            created.id, service_url, "personal", self.tenant_id, self.bot_id, user_aad_id, None
+        )
         await asyncio.to_thread(self._store, ref)
         return Target(created.id, service_url, self.bot_id)
 
@@ -170,8 +177,7 @@ def activity_for(payload: dict[str, Any], *, late: bool) -> MessageActivityInput
     note = str(payload.get("late_note") or "Sent late.")
     card = payload.get("card")
     if not isinstance(card, dict):
-        return MessageActivityInput(text=f"{text}\n\n{note}" if late else text,
-                                    text_format="plain")  # fmt: skip
+        return MessageActivityInput(text=f"{text}\n\n{note}" if late else text, text_format="plain")
     card = copy.deepcopy(card)
     if late:
         late_block = {"type": "TextBlock", "text": note, "wrap": True, "isSubtle": True}

@@ -62,8 +62,12 @@ class Document:
     source: SourcePos
 
     def to_json(self) -> Json:
-        return {"path": self.path, "date": _iso(self.date), "title": self.title,
-                "source": self.source.to_json()}  # fmt: skip
+        return {
+            "path": self.path,
+            "date": _iso(self.date),
+            "title": self.title,
+            "source": self.source.to_json(),
+        }
 
 
 @dataclass(frozen=True)
@@ -189,8 +193,12 @@ class Decision:
     source: SourcePos
 
     def to_json(self) -> Json:
-        return {"ref": self.ref, "owner": self.owner.value, "text": self.text,
-                "source": self.source.to_json()}  # fmt: skip
+        return {
+            "ref": self.ref,
+            "owner": self.owner.value,
+            "text": self.text,
+            "source": self.source.to_json(),
+        }
 
 
 @dataclass

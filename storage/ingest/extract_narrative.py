@@ -61,8 +61,11 @@ def infer_stage(text: str) -> Stage | None:
     """The stage a status or narrative text describes, or None when it does not say."""
     if _ON_HOLD.search(text):
         return Stage.ON_HOLD
-    found = [(m.start(), order, stage) for order, (stage, pattern) in enumerate(_STAGE_RES)
-             if (m := pattern.search(text))]  # fmt: skip
+    found = [
+        (m.start(), order, stage)
+        for order, (stage, pattern) in enumerate(_STAGE_RES)
+        if (m := pattern.search(text))
+    ]
     return min(found)[2] if found else None
 
 

@@ -312,9 +312,31 @@ class _HtmlText(HTMLParser):
 
     _SKIP = {"script", "style", "noscript", "svg", "template", "nav", "footer", "form", "head"}
     _BLOCK = {
-        "p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "br", "table",
-        "section", "article", "header", "main", "dt", "dd", "blockquote", "pre", "hr", "title",
-    }  # fmt: skip
+        "p",
+        "div",
+        "li",
+        "ul",
+        "ol",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "tr",
+        "br",
+        "table",
+        "section",
+        "article",
+        "header",
+        "main",
+        "dt",
+        "dd",
+        "blockquote",
+        "pre",
+        "hr",
+        "title",
+    }
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)

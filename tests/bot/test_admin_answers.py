@@ -34,10 +34,15 @@ def _audit(loaded: sessionmaker[Session]) -> list[AuditEntry]:
 
 @pytest.mark.parametrize(
     "text",
-    ["set-status MP159 report Out for consultation", "add-milestone MP159 panel May 2022",
-     "proposer MP159 <@U0JANE|jane>", "closure 28 December 2021", "move-meeting wg May 2022 "
-     "11 May 2022", "cancel-meeting panel June 2022"],
-)  # fmt: skip
+    [
+        "set-status MP159 report Out for consultation",
+        "add-milestone MP159 panel May 2022",
+        "proposer MP159 <@U0JANE|jane>",
+        "closure 28 December 2021",
+        "move-meeting wg May 2022 11 May 2022",
+        "cancel-meeting panel June 2022",
+    ],
+)
 def test_everyone_else_is_politely_refused(router: Router, loaded, text: str) -> None:
     answer = router.answer(text, SOMEONE)
     assert not answer.ok and answer.kind == "refusal"
@@ -46,16 +51,25 @@ def test_everyone_else_is_politely_refused(router: Router, loaded, text: str) ->
 
 
 def test_each_change_is_recorded_with_who_and_when(router: Router, loaded) -> None:
-    for text in ("set-status MP159 report Out for consultation",
-                 "add-milestone MP159 panel early May 2022 report back to the Panel",
-                 "proposer MP159 <@U0JANE|jane>", "closure 28 December 2021 office shut",
-                 "move-meeting working group May 2022 11 May 2022 room clash",
-                 "cancel-meeting panel June 2022"):  # fmt: skip
+    for text in (
+        "set-status MP159 report Out for consultation",
+        "add-milestone MP159 panel early May 2022 report back to the Panel",
+        "proposer MP159 <@U0JANE|jane>",
+        "closure 28 December 2021 office shut",
+        "move-meeting working group May 2022 11 May 2022 room clash",
+        "cancel-meeting panel June 2022",
+    ):
         answer = router.answer(text, ADMIN)
         assert answer.ok, answer.model.text
     entries = _audit(loaded)
-    assert [e.action for e in entries] == ["set-status", "add-milestone", "proposer", "closure",
-                                           "move-meeting", "cancel-meeting"]  # fmt: skip
+    assert [e.action for e in entries] == [
+        "set-status",
+        "add-milestone",
+        "proposer",
+        "closure",
+        "move-meeting",
+        "cancel-meeting",
+    ]
     assert {e.actor for e in entries} == {"UADMIN"}
     assert all(e.at.tzinfo is not None or e.at.year >= 2021 for e in entries)
     with loaded() as session:
@@ -78,9 +92,15 @@ def test_moved_meeting_says_what_it_was(router: Router) -> None:
 
 
 def test_mistakes_get_usage_not_changes(router: Router, loaded) -> None:
-    for text in ("set-status MP159", "set-status MP159 sideways text", "add-milestone MP159 "
-                 "panel someday", "closure whenever", "move-meeting wg May 2022 soon",
-                 "proposer MP159 jane", "set-status MP999 report x"):  # fmt: skip
+    for text in (
+        "set-status MP159",
+        "set-status MP159 sideways text",
+        "add-milestone MP159 panel someday",
+        "closure whenever",
+        "move-meeting wg May 2022 soon",
+        "proposer MP159 jane",
+        "set-status MP999 report x",
+    ):
         assert not router.answer(text, ADMIN).ok, text
     assert _audit(loaded) == []
 

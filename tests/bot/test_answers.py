@@ -90,9 +90,14 @@ def test_history_lists_each_paper_oldest_first(router: Router) -> None:
 
 
 @pytest.mark.parametrize(
-    "typed", ["release Feb 2022", "release February 2022 SEC Release", "release feb22",
-              "what's in the February 2022 release?"],
-)  # fmt: skip
+    "typed",
+    [
+        "release Feb 2022",
+        "release February 2022 SEC Release",
+        "release feb22",
+        "what's in the February 2022 release?",
+    ],
+)
 def test_release_answers_however_it_is_named(router: Router, typed: str) -> None:
     answer, text = ask(router, typed)
     assert answer.kind == "release", text
@@ -169,7 +174,15 @@ def test_administrator_commands_are_refused_for_others(router: Router) -> None:
 
 
 def test_hostile_input_never_raises(router: Router) -> None:
-    for text in ["status", "status ''", "release", "history <!channel>", "status MP" + "9" * 500,
-                 "\x00\x01", "search %_%", "release 0000-00"]:  # fmt: skip
+    for text in [
+        "status",
+        "status ''",
+        "release",
+        "history <!channel>",
+        "status MP" + "9" * 500,
+        "\x00\x01",
+        "search %_%",
+        "release 0000-00",
+    ]:
         answer, rendered = ask(router, text)
         assert rendered and answer.kind != "error", text

@@ -172,8 +172,12 @@ def secbot(
     env.pop("SECBOT_ADMINS", None)
     return subprocess.run(
         [sys.executable, "-c", "from bot.cli import main; main()", *args],
-        capture_output=True, text=True, env=env, timeout=120, cwd=cwd,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        cwd=cwd,
+    )
 
 
 def test_calendar_ics_is_readable_and_repeatable(database_url: str, tmp_path: Path) -> None:

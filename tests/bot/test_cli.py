@@ -25,8 +25,11 @@ def secbot(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
     env.pop("SECBOT_ADMINS", None)
     return subprocess.run(
         [sys.executable, "-c", "from bot.cli import main; main()", *args],
-        capture_output=True, text=True, env=env, timeout=120,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
 
 
 def test_init_is_safe_twice_and_ask_answers(database_url: str) -> None:

@@ -13,8 +13,21 @@ from bot.commands import Command, keywords, parse_command
 from bot.render import render_text
 from bot.router import Context, build_router
 
-KNOWN = {"status", "history", "release", "releases", "search", "meetings", "deadlines",
-         "pending", "help", "subscribe", "unsubscribe", "subscriptions", "in-release"}  # fmt: skip
+KNOWN = {
+    "status",
+    "history",
+    "release",
+    "releases",
+    "search",
+    "meetings",
+    "deadlines",
+    "pending",
+    "help",
+    "subscribe",
+    "unsubscribe",
+    "subscriptions",
+    "in-release",
+}
 
 
 @pytest.mark.parametrize(
@@ -54,8 +67,9 @@ def test_parsing_never_raises_and_names_a_command(text: str) -> None:
     assert command.name in KNOWN
 
 
-@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture],
-          deadline=None)  # fmt: skip
+@settings(
+    max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None
+)
 @given(text=st.text(max_size=120))
 def test_any_text_gets_an_answer_not_an_error(
     sample_store: sessionmaker[Session], text: str

@@ -23,10 +23,15 @@ runner = CliRunner()
 def snapshot(sessions: sessionmaker[Session]) -> tuple[dict, dict]:
     with sessions() as session:
         mods = {
-            m.ref: (m.title, m.stage, m.target_release.name if m.target_release else None,
-                    len(m.history), m.slug)
+            m.ref: (
+                m.title,
+                m.stage,
+                m.target_release.name if m.target_release else None,
+                len(m.history),
+                m.slug,
+            )
             for m in session.scalars(select(Modification))
-        }  # fmt: skip
+        }
         releases = {
             r.name: sorted((e.modification.ref, e.state) for e in r.scope)
             for r in session.scalars(select(Release))
@@ -77,7 +82,8 @@ def test_an_unreadable_paper_changes_nothing(loaded: sessionmaker[Session], tmp_
     empty = tmp_path / "empty.pdf"
     empty.write_bytes(b"")
     url = f"sqlite:///{tmp_path / 'store.db'}"
-    result = runner.invoke(app, ["ingest", "--apply", PAPERS[0], str(empty)],
-                           env={"DATABASE_URL": url})  # fmt: skip
+    result = runner.invoke(
+        app, ["ingest", "--apply", PAPERS[0], str(empty)], env={"DATABASE_URL": url}
+    )
     assert result.exit_code == 1
     assert "empty.pdf" in result.output and "Nothing was changed" in result.output

@@ -43,8 +43,9 @@ def mp107(loaded: sessionmaker[Session]) -> int:
     """MP107's open decision, its Proposer linked to U0PROP (Slack) and an Entra id (Teams)."""
     with transaction(loaded) as session:
         mod = session.scalars(select(Modification).where(Modification.ref == "MP107")).one()
-        contact, _ = admin.set_proposer_slack_user(session, modification=mod,
-                                                   slack_user_id=PROPOSER)  # fmt: skip
+        contact, _ = admin.set_proposer_slack_user(
+            session, modification=mod, slack_user_id=PROPOSER
+        )
         contact.teams_user_id = "aad-prop"
         return next(d.id for d in mod.decisions if d.resolved_on is None)
 
@@ -60,8 +61,16 @@ def _press(
     is_admin: bool = False,
 ) -> Answer:
     with transaction(sessions) as session:
-        return handle_nudge_action(session, decision_id=decision_id, action=action, actor=actor,
-                                   at=AT, note=note, until=until, is_admin=is_admin)  # fmt: skip
+        return handle_nudge_action(
+            session,
+            decision_id=decision_id,
+            action=action,
+            actor=actor,
+            at=AT,
+            note=note,
+            until=until,
+            is_admin=is_admin,
+        )
 
 
 def test_decision_made_closes_it_once_with_history_and_audit(
@@ -75,7 +84,10 @@ def test_decision_made_closes_it_once_with_history_and_audit(
         decision = session.get(Decision, mp107)
         assert decision is not None
         assert (decision.resolved_on, decision.resolution, decision.resolved_by) == (
-            TODAY, "the SEC change route", PROPOSER)  # fmt: skip
+            TODAY,
+            "the SEC change route",
+            PROPOSER,
+        )
         entry = session.scalars(select(StatusEntry).order_by(StatusEntry.id.desc())).first()
         assert entry is not None and entry.recorded_by == PROPOSER and entry.as_of == TODAY
         assert "has decided which of the two solutions" in entry.status
@@ -113,7 +125,10 @@ def test_snooze_a_week_or_until_a_day_and_it_answers_the_nudges(
         follow_up = nudges.get_follow_up(session, decision_id=mp107)
         assert follow_up is not None
         assert (follow_up.snoozed_until, follow_up.unanswered, follow_up.last_answer) == (
-            date(2021, 11, 1), 0, "snooze")  # fmt: skip
+            date(2021, 11, 1),
+            0,
+            "snooze",
+        )
 
 
 def test_not_me_hands_it_back_and_unlinks_the_person(
@@ -124,9 +139,12 @@ def test_not_me_hands_it_back_and_unlinks_the_person(
     with loaded() as session:
         follow_up = nudges.get_follow_up(session, decision_id=mp107)
         assert follow_up is not None
-        assert (follow_up.handed_back_by, follow_up.handed_back_note, follow_up.handed_back_on,
-                follow_up.handed_back_told) == (PROPOSER, "ask Jane at the supplier", TODAY,
-                                                False)  # fmt: skip
+        assert (
+            follow_up.handed_back_by,
+            follow_up.handed_back_note,
+            follow_up.handed_back_on,
+            follow_up.handed_back_told,
+        ) == (PROPOSER, "ask Jane at the supplier", TODAY, False)
         decision = session.get(Decision, mp107)
         assert decision is not None and decision.resolved_on is None  # still waiting
         people = nudges.list_proposer_people(session, modification_id=decision.modification_id)
@@ -142,16 +160,25 @@ def router(loaded: sessionmaker[Session]) -> Router:
     return build_router(loaded)
 
 
-def _ask(router: Router, text: str, *, user: str = ADMIN, admin_: bool = True,
-         surface: str = "slack", as_of: date = TODAY) -> tuple[Answer, str]:  # fmt: skip
+def _ask(
+    router: Router,
+    text: str,
+    *,
+    user: str = ADMIN,
+    admin_: bool = True,
+    surface: str = "slack",
+    as_of: date = TODAY,
+) -> tuple[Answer, str]:
     ctx = Context(as_of=as_of, user=user, surface=surface, is_admin=admin_, channel="D1")
     answer = router.answer(text, ctx)
     return answer, render_text(answer)
 
 
 def test_decision_add_then_resolve_through_the_router(router: Router) -> None:
-    added, text = _ask(router, 'decision add MP107 “whether to split the change” due "end of '
-                               'October 2021" owner proposer')  # fmt: skip
+    added, text = _ask(
+        router,
+        'decision add MP107 “whether to split the change” due "end of October 2021" owner proposer',
+    )
     assert added.ok, text
     assert "waiting on the Proposer to decide whether to split the change, due late October" in text
     number = int(text.split("decision ")[1].split(" ")[0])
@@ -180,8 +207,11 @@ def test_pending_mine_lists_what_waits_on_the_asker(router: Router, mp107: int) 
     assert console.kind == "usage"
 
 
-_WHAT = st.text(st.characters(min_codepoint=32, max_codepoint=0x2FF, exclude_characters='"“”'),
-                min_size=1, max_size=60).filter(lambda s: s.strip())  # fmt: skip
+_WHAT = st.text(
+    st.characters(min_codepoint=32, max_codepoint=0x2FF, exclude_characters='"“”'),
+    min_size=1,
+    max_size=60,
+).filter(lambda s: s.strip())
 _DUE = st.sampled_from([None, "end of October 2021", "early April 2019", "8 May 2022", "June 2022"])
 
 

@@ -30,10 +30,16 @@ def _rows(sessions: sessionmaker[Session]) -> list[tuple[str, str, str]]:
 
 @pytest.mark.parametrize(
     ("typed", "topic", "value"),
-    [("all", "all", ""), ("meetings", "meetings", ""), ("deadline", "deadlines", ""),
-     ("mp 159", "ref", "MP159"), ("SECMP7", "ref", "SECMP0007"),
-     ("release Feb 2022", "release", "February 2022"), ("feb22", "release", "February 2022")],
-)  # fmt: skip
+    [
+        ("all", "all", ""),
+        ("meetings", "meetings", ""),
+        ("deadline", "deadlines", ""),
+        ("mp 159", "ref", "MP159"),
+        ("SECMP7", "ref", "SECMP0007"),
+        ("release Feb 2022", "release", "February 2022"),
+        ("feb22", "release", "February 2022"),
+    ],
+)
 def test_topics(loaded: sessionmaker[Session], typed: str, topic: str, value: str) -> None:
     answer = build_router(loaded).answer(f"subscribe {typed}", CHANNEL)
     assert answer.ok, answer.model.text

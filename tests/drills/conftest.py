@@ -49,8 +49,14 @@ def queue_sample_reminders(
         load_sample(session)
     rows, wanted = [], set()
     for reminder in sample_reminders(engine, keys):
-        payload = build_payload(render, template="reminder", surface="slack",
-                                key=reminder.key, due_at=due, context=reminder.context)  # fmt: skip
+        payload = build_payload(
+            render,
+            template="reminder",
+            surface="slack",
+            key=reminder.key,
+            due_at=due,
+            context=reminder.context,
+        )
         for n in range(channels):
             channel = f"{prefix}{n:04d}"
             rows.append(NewDelivery(reminder.key, reminder.kind, "slack", channel, due, payload))

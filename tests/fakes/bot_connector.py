@@ -56,8 +56,11 @@ class Call:
 
     def cards(self) -> list[dict[str, Any]]:
         """The Adaptive Cards the activity carries."""
-        return [a["content"] for a in self.body.get("attachments") or []
-                if a.get("contentType") == "application/vnd.microsoft.card.adaptive"]  # fmt: skip
+        return [
+            a["content"]
+            for a in self.body.get("attachments") or []
+            if a.get("contentType") == "application/vnd.microsoft.card.adaptive"
+        ]
 
 
 @cache
@@ -78,8 +81,17 @@ class Signer:
 
     def jwks(self) -> dict[str, Any]:
         public = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(self._key.public_key()))
-        return {"keys": [{**public, "kid": self.kid, "use": "sig", "alg": "RS256",
-                          "endorsements": ["msteams"]}]}  # fmt: skip
+        return {
+            "keys": [
+                {
+                    **public,
+                    "kid": self.kid,
+                    "use": "sig",
+                    "alg": "RS256",
+                    "endorsements": ["msteams"],
+                }
+            ]
+        }
 
     def token(self, *, app_id: str, service_url: str, **overrides: Any) -> str:
         """A connector token for ``app_id``; overrides change or add claims (e.g. aud, exp)."""
@@ -145,8 +157,13 @@ class FakeBotConnector:
 
     def activities(self, conversation_id: str | None = None) -> list[Call]:
         """Activities posted (sent, replied or updated), optionally to one conversation."""
-        return [c for c in self.calls() if c.is_activity and c.method in {"POST", "PUT"}
-                and (conversation_id is None or c.conversation_id == conversation_id)]  # fmt: skip
+        return [
+            c
+            for c in self.calls()
+            if c.is_activity
+            and c.method in {"POST", "PUT"}
+            and (conversation_id is None or c.conversation_id == conversation_id)
+        ]
 
     def created_conversations(self) -> list[Call]:
         return [c for c in self.calls() if c.method == "POST" and c.path == "/v3/conversations"]
@@ -176,8 +193,11 @@ class FakeBotConnector:
         with self._cond:
             n = self._state.counter
         if call.path == "/v3/conversations":
-            return {"id": f"a:fake-conversation-{n}", "serviceUrl": self.service_url,
-                    "activityId": f"fake-activity-{n}"}  # fmt: skip
+            return {
+                "id": f"a:fake-conversation-{n}",
+                "serviceUrl": self.service_url,
+                "activityId": f"fake-activity-{n}",
+            }
         return {"id": f"fake-activity-{n}"}
 
 
@@ -191,9 +211,14 @@ def _handler_for(fake: FakeBotConnector) -> type[BaseHTTPRequestHandler]:
         def do_GET(self) -> None:
             path = urlsplit(self.path).path
             if path.endswith("/.well-known/openidconfiguration"):
-                self._json(200, {"issuer": BOT_FRAMEWORK_ISSUER,
-                                 "jwks_uri": f"{fake.service_url}v1/.well-known/keys",
-                                 "id_token_signing_alg_values_supported": ["RS256"]})  # fmt: skip
+                self._json(
+                    200,
+                    {
+                        "issuer": BOT_FRAMEWORK_ISSUER,
+                        "jwks_uri": f"{fake.service_url}v1/.well-known/keys",
+                        "id_token_signing_alg_values_supported": ["RS256"],
+                    },
+                )
             elif path.endswith("/.well-known/keys"):
                 self._json(200, fake.signer.jwks())
             else:

@@ -259,8 +259,10 @@ def _handler_for(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
                 time.sleep(script.delay)
             if script is not None and script.status != 200:
                 extra = {"Retry-After": str(script.retry_after)} if script.retry_after else {}
-                payload = {"ok": False, "error": "ratelimited" if script.status == 429 else
-                           "internal_error"}  # fmt: skip
+                payload = {
+                    "ok": False,
+                    "error": "ratelimited" if script.status == 429 else "internal_error",
+                }
                 self._send(script.status, json.dumps(payload).encode(), "application/json", extra)
                 return
             if method == "response_url":
@@ -314,8 +316,13 @@ def _ts(state: _State) -> str:
 
 def _post_message(state: _State, args: dict[str, Any]) -> dict[str, Any]:
     channel = str(args.get("channel", ""))
-    message: dict[str, Any] = {"type": "message", "ts": _ts(state), "text": args.get("text", ""),
-                               "bot_id": BOT_ID, "user": BOT_USER_ID}  # fmt: skip
+    message: dict[str, Any] = {
+        "type": "message",
+        "ts": _ts(state),
+        "text": args.get("text", ""),
+        "bot_id": BOT_ID,
+        "user": BOT_USER_ID,
+    }
     for key in ("blocks", "metadata", "thread_ts"):
         if key in args:
             message[key] = args[key]
@@ -351,8 +358,10 @@ def _lookup(state: _State, args: dict[str, Any]) -> dict[str, Any]:
     user_id = state.users_by_email.get(email)
     if user_id is None:
         return {"ok": False, "error": "users_not_found"}
-    return {"ok": True, "user": {"id": user_id, "name": email.split("@")[0],
-                                 "profile": {"email": email}}}  # fmt: skip
+    return {
+        "ok": True,
+        "user": {"id": user_id, "name": email.split("@")[0], "profile": {"email": email}},
+    }
 
 
 def _open(state: _State, args: dict[str, Any]) -> dict[str, Any]:
@@ -361,16 +370,31 @@ def _open(state: _State, args: dict[str, Any]) -> dict[str, Any]:
 
 
 def _auth_test(state: _State, args: dict[str, Any]) -> dict[str, Any]:
-    return {"ok": True, "url": "https://test.slack.com/", "team": "Test", "user": "secbot",
-            "team_id": TEAM_ID, "user_id": BOT_USER_ID, "bot_id": BOT_ID,
-            "is_enterprise_install": False}  # fmt: skip
+    return {
+        "ok": True,
+        "url": "https://test.slack.com/",
+        "team": "Test",
+        "user": "secbot",
+        "team_id": TEAM_ID,
+        "user_id": BOT_USER_ID,
+        "bot_id": BOT_ID,
+        "is_enterprise_install": False,
+    }
 
 
 def _oauth_access(state: _State, args: dict[str, Any]) -> dict[str, Any]:
-    return {"ok": True, "app_id": "A0001", "access_token": INSTALLED_TOKEN, "token_type": "bot",
-            "scope": "commands,chat:write", "bot_user_id": BOT_USER_ID,
-            "team": {"id": TEAM_ID, "name": "Test"}, "enterprise": None,
-            "authed_user": {"id": "UINSTALLER"}, "is_enterprise_install": False}  # fmt: skip
+    return {
+        "ok": True,
+        "app_id": "A0001",
+        "access_token": INSTALLED_TOKEN,
+        "token_type": "bot",
+        "scope": "commands,chat:write",
+        "bot_user_id": BOT_USER_ID,
+        "team": {"id": TEAM_ID, "name": "Test"},
+        "enterprise": None,
+        "authed_user": {"id": "UINSTALLER"},
+        "is_enterprise_install": False,
+    }
 
 
 _BUILDERS: dict[str, Callable[[_State, dict[str, Any]], dict[str, Any]]] = {

@@ -50,7 +50,7 @@ def files_info(file: FakeFile | None, url: str) -> dict[str, Any]:
             "url_private_download": url,
             "permalink": f"https://test.slack.com/files/U0OWNER/{file.id}/{file.name}",
             "shares": {"private": _shares(file, True), "public": _shares(file, False)},
-        },  # fmt: skip
+        },
     }
 
 

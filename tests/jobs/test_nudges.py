@@ -51,13 +51,21 @@ def nudge_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         monkeypatch.delenv(name, raising=False)
 
 
-def _decision(sessions: sessionmaker[Session], ref: str, *, since: date, user: str | None = "UPROP",
-              due: VagueDate | None = None, email: str | None = None) -> int:  # fmt: skip
+def _decision(
+    sessions: sessionmaker[Session],
+    ref: str,
+    *,
+    since: date,
+    user: str | None = "UPROP",
+    due: VagueDate | None = None,
+    email: str | None = None,
+) -> int:
     """A new Proposer decision on ``ref``, its Proposer linked to ``user`` (or e-mail only)."""
     with transaction(sessions) as session:
         mod = session.scalars(select(Modification).where(Modification.ref == ref)).one()
-        session.add(Contact(modification_id=mod.id, role="proposer", slack_user_id=user,
-                            email=email))  # fmt: skip
+        session.add(
+            Contact(modification_id=mod.id, role="proposer", slack_user_id=user, email=email)
+        )
         row = admin.create_decision(
             session,
             modification=mod,
@@ -82,8 +90,13 @@ def _days(first: date, last: date) -> Iterator[date]:
         first += timedelta(days=1)
 
 
-def _simulate(sessions: sessionmaker[Session], fake: FakeSlack, first: date, last: date,
-              on_day: dict[date, object] | None = None) -> dict[str, list[datetime]]:  # fmt: skip
+def _simulate(
+    sessions: sessionmaker[Session],
+    fake: FakeSlack,
+    first: date,
+    last: date,
+    on_day: dict[date, object] | None = None,
+) -> dict[str, list[datetime]]:
     """Run the worker at 09:59 and 10:00 each day; returns when each key was posted."""
     seen: dict[str, list[datetime]] = {}
     for day in _days(first, last):
@@ -108,9 +121,14 @@ def test_weekly_nudges_move_off_the_bank_holiday_and_escalate_after_three(
     decision = _decision(loaded, "MP159", since=date(2021, 5, 7))
     seen = _simulate(loaded, fake_slack, date(2021, 5, 10), date(2021, 6, 15))
     nudges = _mine(seen, f"nudge:{decision}:")
-    expected = [date(2021, 5, 10), date(2021, 5, 17), date(2021, 5, 24),
-                date(2021, 6, 1),  # Monday 31 May 2021 is the late May bank holiday
-                date(2021, 6, 7), date(2021, 6, 14)]  # fmt: skip
+    expected = [
+        date(2021, 5, 10),
+        date(2021, 5, 17),
+        date(2021, 5, 24),
+        date(2021, 6, 1),  # Monday 31 May 2021 is the late May bank holiday
+        date(2021, 6, 7),
+        date(2021, 6, 14),
+    ]
     assert nudges == {f"nudge:{decision}:{d}": [at_london(d, 10)] for d in expected}
     # After three unanswered nudges the administrators hear of it, once, on the fourth.
     assert seen[f"nudge-escalation:{decision}"] == [at_london(date(2021, 6, 1), 10)]
@@ -128,13 +146,23 @@ def test_snooze_skips_a_nudge_and_answers_the_unanswered_ones(
 
     def snooze_until_26_may() -> None:
         with transaction(loaded) as session:
-            answer = handle_nudge_action(session, decision_id=decision, action="snooze",
-                                         actor="UPROP", at=at_london(date(2021, 5, 17), 12),
-                                         until=date(2021, 5, 26))  # fmt: skip
+            answer = handle_nudge_action(
+                session,
+                decision_id=decision,
+                action="snooze",
+                actor="UPROP",
+                at=at_london(date(2021, 5, 17), 12),
+                until=date(2021, 5, 26),
+            )
         assert answer.ok
 
-    seen = _simulate(loaded, fake_slack, date(2021, 5, 10), date(2021, 6, 14),
-                     {date(2021, 5, 17): snooze_until_26_may})  # fmt: skip
+    seen = _simulate(
+        loaded,
+        fake_slack,
+        date(2021, 5, 10),
+        date(2021, 6, 14),
+        {date(2021, 5, 17): snooze_until_26_may},
+    )
     days = sorted(key.rsplit(":", 1)[1] for key in _mine(seen, f"nudge:{decision}:"))
     assert days == ["2021-05-10", "2021-05-17", "2021-06-01", "2021-06-07", "2021-06-14"]
     # The snooze answered the first two; three more are needed before an escalation.
@@ -154,16 +182,17 @@ def test_a_passed_due_date_escalates_once(
 
 
 @pytest.mark.parametrize(
-    ("method", "error"), [("conversations.open", "user_not_found"),
-                          ("chat.postMessage", "account_inactive")],
-)  # fmt: skip
+    ("method", "error"),
+    [("conversations.open", "user_not_found"), ("chat.postMessage", "account_inactive")],
+)
 def test_someone_who_left_the_workspace_is_reported_not_retried(
     loaded: sessionmaker[Session], fake_slack: FakeSlack, method: str, error: str
 ) -> None:
     decision = _decision(loaded, "MP159", since=date(2021, 5, 7))
     with transaction(loaded) as session:  # only this decision: the failing post must be its DM
-        session.execute(update(Decision).where(Decision.id != decision)
-                        .values(resolved_on=date(2000, 1, 1)))  # fmt: skip
+        session.execute(
+            update(Decision).where(Decision.id != decision).values(resolved_on=date(2000, 1, 1))
+        )
     fake_slack.script(method, error=error)
     monday = date(2021, 5, 10)
     for moment in (
@@ -224,8 +253,9 @@ def test_followers_channels_and_administrators_hear_the_answers_once(
             at=at,
             note="the cheaper option",
         ).ok
-        assert handle_nudge_action(session, decision_id=second, action="not_me", actor="UOTHER",
-                                   at=at, note="try the DCC").ok  # fmt: skip
+        assert handle_nudge_action(
+            session, decision_id=second, action="not_me", actor="UOTHER", at=at, note="try the DCC"
+        ).ok
     for minute in (1, 2):
         _run(loaded, fake_slack, at + timedelta(minutes=minute))
     heard = sorted(channel for channel, key in posted(fake_slack) if key == f"decided:{first}")
@@ -265,8 +295,9 @@ def test_the_nudge_message_carries_the_decision_on_every_surface(
     )
     assert card_problems(card) == []
     data = [a["data"] for a in card["actions"]]
-    assert data == [{"action": a, "decision_id": decision}
-                    for a in ("decision_made", "snooze", "not_me")]  # fmt: skip
+    assert data == [
+        {"action": a, "decision_id": decision} for a in ("decision_made", "snooze", "not_me")
+    ]
 
 
 def test_policy_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -279,8 +310,10 @@ def test_policy_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> N
     assert NudgePolicy(admin_channel="C0ADMIN").admin == ("slack", "C0ADMIN")
 
 
-@given(st.dates(min_value=date(2019, 1, 1), max_value=date(2026, 12, 31)),
-       st.integers(min_value=0, max_value=4))  # fmt: skip
+@given(
+    st.dates(min_value=date(2019, 1, 1), max_value=date(2026, 12, 31)),
+    st.integers(min_value=0, max_value=4),
+)
 def test_the_nudge_day_is_the_first_working_day_from_the_weekday(day: date, weekday: int) -> None:
     found = nudge_day(day, weekday=weekday, calendar=CALENDAR)
     target = day - timedelta(days=day.weekday() - weekday)
@@ -301,22 +334,56 @@ def test_an_occurrence_is_due_only_from_its_hour_and_within_a_day(moment: dateti
 
 
 EVIL = "<!channel> & <@U999|boss> *bold*"
-_BASE = {"decision_id": 12, "ref": "MP107", "title": EVIL, "url": None, "owner": "Proposer",
-         "what": EVIL, "since": date(2021, 9, 21), "age": 1, "due": "late October 2021",
-         "due_passed": True, "day": date(2021, 9, 27)}  # fmt: skip
+_BASE = {
+    "decision_id": 12,
+    "ref": "MP107",
+    "title": EVIL,
+    "url": None,
+    "owner": "Proposer",
+    "what": EVIL,
+    "since": date(2021, 9, 21),
+    "age": 1,
+    "due": "late October 2021",
+    "due_passed": True,
+    "day": date(2021, 9, 27),
+}
 KINDS = [
-    {**_BASE, "kind": "nudge", "number": 1, "meeting": {"label": "Working Group",
-     "day": date(2021, 11, 3), "deadline": date(2021, 10, 20), "deadline_label": "agenda closes",
-     "why": EVIL}},
-    {**_BASE, "kind": "nudge_escalation", "reason": "3 nudges have gone unanswered",
-     "people": ["U0PROP", EVIL]},
+    {
+        **_BASE,
+        "kind": "nudge",
+        "number": 1,
+        "meeting": {
+            "label": "Working Group",
+            "day": date(2021, 11, 3),
+            "deadline": date(2021, 10, 20),
+            "deadline_label": "agenda closes",
+            "why": EVIL,
+        },
+    },
+    {
+        **_BASE,
+        "kind": "nudge_escalation",
+        "reason": "3 nudges have gone unanswered",
+        "people": ["U0PROP", EVIL],
+    },
     {"kind": "nudge_unassigned", "day": date(2021, 9, 27), "decisions": [_BASE] * 12},
     {**_BASE, "kind": "nudge_handed_back", "by": "U0PROP", "note": EVIL},
-    {**_BASE, "kind": "nudge_undeliverable", "recipient": "U0GONE", "surface": "slack",
-     "error": "user_not_found", "unlinked": True},
-    {**_BASE, "kind": "decision_made", "resolution": EVIL, "by": "console",
-     "on": date(2021, 9, 28)},
-]  # fmt: skip
+    {
+        **_BASE,
+        "kind": "nudge_undeliverable",
+        "recipient": "U0GONE",
+        "surface": "slack",
+        "error": "user_not_found",
+        "unlinked": True,
+    },
+    {
+        **_BASE,
+        "kind": "decision_made",
+        "resolution": EVIL,
+        "by": "console",
+        "on": date(2021, 9, 28),
+    },
+]
 
 
 @pytest.mark.parametrize("context", KINDS, ids=[str(k["kind"]) for k in KINDS])

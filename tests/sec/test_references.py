@@ -38,9 +38,24 @@ def test_every_spelling_resolves_to_the_canonical_form(typed: str, expected: str
 
 @pytest.mark.parametrize(
     "text",
-    ["", "MP", "hello", "2019", "release", "MPs", "DPIA", "SECMP", "0", "MP0", "12345", "O7",
-     "February 2022", "mp-", "ssc"],
-)  # fmt: skip
+    [
+        "",
+        "MP",
+        "hello",
+        "2019",
+        "release",
+        "MPs",
+        "DPIA",
+        "SECMP",
+        "0",
+        "MP0",
+        "12345",
+        "O7",
+        "February 2022",
+        "mp-",
+        "ssc",
+    ],
+)
 def test_words_that_are_not_references_do_not_parse(text: str) -> None:
     assert parse_ref(text) is None
 
@@ -60,9 +75,7 @@ def test_footnote_marker_after_an_early_reference_is_not_part_of_it() -> None:
 
 def test_references_in_running_ocr_text() -> None:
     text = "SECMPO0007 ‘Firmware’ and MPQ77 ‘DCC Service Flagging’; MP128B, then MPO099. MPs agree."
-    assert [f.ref.canonical for f in find_refs(text)] == [
-        "SECMP0007", "MP077", "MP128B", "MP099"
-    ]  # fmt: skip
+    assert [f.ref.canonical for f in find_refs(text)] == ["SECMP0007", "MP077", "MP128B", "MP099"]
 
 
 def test_unique_refs_merge_prefixes_of_one_modification() -> None:

@@ -164,11 +164,41 @@ date_values = st.builds(
 )
 tokens = st.sampled_from(
     [
-        "by", "the", "end", "of", "early", "mid-", "late", "in", "on", "next", "this", "month",
-        "Wednesday", "May", "march", "Sept.", "3rd", "29", "31", "2019", "19", "2019-04",
-        "03/04/2019", "99/99/9999", "/", "-", ".", ",", "tomorrow", "two", "weeks", "ago", "0",
+        "by",
+        "the",
+        "end",
+        "of",
+        "early",
+        "mid-",
+        "late",
+        "in",
+        "on",
+        "next",
+        "this",
+        "month",
+        "Wednesday",
+        "May",
+        "march",
+        "Sept.",
+        "3rd",
+        "29",
+        "31",
+        "2019",
+        "19",
+        "2019-04",
+        "03/04/2019",
+        "99/99/9999",
+        "/",
+        "-",
+        ".",
+        ",",
+        "tomorrow",
+        "two",
+        "weeks",
+        "ago",
+        "0",
     ]
-)  # fmt: skip
+)
 fuzz_text = st.one_of(st.text(max_size=80), st.lists(tokens, max_size=8).map(" ".join))
 
 

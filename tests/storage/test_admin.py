@@ -28,8 +28,14 @@ def test_status_update_keeps_history(loaded: sessionmaker[Session]) -> None:
     with loaded() as session, session.begin():
         mod = _mod(session, "MP159")
         before = len(queries.list_history(session, modification=mod, as_of=date(2030, 1, 1)))
-        admin.update_status(session, modification=mod, stage="report", status="Report out",
-                            as_of=date(2021, 10, 1), recorded_by="U1")  # fmt: skip
+        admin.update_status(
+            session,
+            modification=mod,
+            stage="report",
+            status="Report out",
+            as_of=date(2021, 10, 1),
+            recorded_by="U1",
+        )
     with loaded() as session:
         mod = _mod(session, "MP159")
         latest = queries.get_status_as_of(session, modification=mod, as_of=date(2021, 10, 1))
@@ -43,23 +49,34 @@ def test_milestone_keeps_its_precision(loaded: sessionmaker[Session]) -> None:
     with loaded() as session, session.begin():
         mod = _mod(session, "MP159")
         when = VagueDate.from_iso("2021-11", "early")
-        admin.create_milestone(session, modification=mod, kind="panel_return", when=when,
-                               text="report back", as_of=date(2021, 10, 1))  # fmt: skip
+        admin.create_milestone(
+            session,
+            modification=mod,
+            kind="panel_return",
+            when=when,
+            text="report back",
+            as_of=date(2021, 10, 1),
+        )
     with loaded() as session:
-        found = queries.list_upcoming_milestones(session, modification=_mod(session, "MP159"),
-                                                 as_of=date(2021, 10, 1), limit=20)  # fmt: skip
-        assert any((m.kind, m.precision, m.start) == ("panel_return", "early", date(2021, 11, 1))
-                   for m in found)  # fmt: skip
+        found = queries.list_upcoming_milestones(
+            session, modification=_mod(session, "MP159"), as_of=date(2021, 10, 1), limit=20
+        )
+        assert any(
+            (m.kind, m.precision, m.start) == ("panel_return", "early", date(2021, 11, 1))
+            for m in found
+        )
 
 
 def test_proposer_mapping_reuses_the_proposer_contact(loaded: sessionmaker[Session]) -> None:
     with loaded() as session, session.begin():
         mod = _mod(session, "MP159")
         _, created = admin.set_proposer_slack_user(session, modification=mod, slack_user_id="U1")
-        _, created_again = admin.set_proposer_slack_user(session, modification=mod,
-                                                         slack_user_id="U2")  # fmt: skip
-        session.add(Contact(modification_id=_mod(session, "MP167").id, role="follower",
-                            slack_user_id="U2"))  # fmt: skip
+        _, created_again = admin.set_proposer_slack_user(
+            session, modification=mod, slack_user_id="U2"
+        )
+        session.add(
+            Contact(modification_id=_mod(session, "MP167").id, role="follower", slack_user_id="U2")
+        )
     assert (created, created_again) == (True, False)
     with loaded() as session:
         mine = admin.list_modifications_for_slack_user(session, slack_user_id="U2")
@@ -71,9 +88,16 @@ def test_closures_and_meeting_changes_reach_the_schedule(loaded: sessionmaker[Se
     with loaded() as session, session.begin():
         _, created = admin.create_closure(session, day=date(2022, 5, 3), reason="x", added_by="U1")
         _, again = admin.create_closure(session, day=date(2022, 5, 3), reason="y", added_by="U1")
-        admin.create_meeting_change(session, kind=MeetingKind.WORKING_GROUP, occurrence=(2022, 6),
-                                    action="move", day=date(2022, 6, 8), note="", added_by="U1",
-                                    at=AT)  # fmt: skip
+        admin.create_meeting_change(
+            session,
+            kind=MeetingKind.WORKING_GROUP,
+            occurrence=(2022, 6),
+            action="move",
+            day=date(2022, 6, 8),
+            note="",
+            added_by="U1",
+            at=AT,
+        )
         admin.create_meeting_change(
             session,
             kind=MeetingKind.PANEL,

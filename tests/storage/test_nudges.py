@@ -18,8 +18,14 @@ AT = datetime(2021, 9, 27, 9, 0, tzinfo=UTC)
 
 
 def _mod(session: Session, number: int = 107) -> Modification:
-    mod = Modification(ref=f"MP{number}", number=number, letter="", title=f"Change {number}",
-                       title_key=f"change {number}", stage="refinement")  # fmt: skip
+    mod = Modification(
+        ref=f"MP{number}",
+        number=number,
+        letter="",
+        title=f"Change {number}",
+        title_key=f"change {number}",
+        stage="refinement",
+    )
     session.add(mod)
     session.flush()
     return mod
@@ -27,9 +33,14 @@ def _mod(session: Session, number: int = 107) -> Modification:
 
 def _decision(sessions: sessionmaker[Session], *, owner: str = "Proposer") -> int:
     with sessions() as session, session.begin():
-        row = admin.create_decision(session, modification=_mod(session), owner=owner,
-                                    what="which option to take", since=date(2021, 9, 21),
-                                    due=VagueDate.from_iso("2021-10", "late"))  # fmt: skip
+        row = admin.create_decision(
+            session,
+            modification=_mod(session),
+            owner=owner,
+            what="which option to take",
+            since=date(2021, 9, 21),
+            due=VagueDate.from_iso("2021-10", "late"),
+        )
         return row.id
 
 
@@ -58,10 +69,12 @@ def test_escalation_and_resolution_happen_once(sessions: sessionmaker[Session]) 
         day = date(2021, 11, 1)
         assert store.mark_escalated(session, decision_id=decision_id, day=day, reason="late")
         assert not store.mark_escalated(session, decision_id=decision_id, day=day, reason="again")
-        assert store.resolve_decision(session, decision_id=decision_id, resolution="A", by="U1",
-                                      on=day)  # fmt: skip
-        assert not store.resolve_decision(session, decision_id=decision_id, resolution="B",
-                                          by="U2", on=day)  # fmt: skip
+        assert store.resolve_decision(
+            session, decision_id=decision_id, resolution="A", by="U1", on=day
+        )
+        assert not store.resolve_decision(
+            session, decision_id=decision_id, resolution="B", by="U2", on=day
+        )
     with sessions() as session:
         decision = session.get(Decision, decision_id)
         assert decision is not None
@@ -75,16 +88,23 @@ def test_people_audience_and_unlinking(sessions: sessionmaker[Session]) -> None:
     decision_id = _decision(sessions)
     with sessions() as session, session.begin():
         mod = session.scalars(select(Modification)).one()
-        session.add_all([
-            Contact(modification_id=mod.id, role="proposer", slack_user_id="UPROP",
-                    teams_user_id="aad-prop"),
-            Contact(modification_id=mod.id, role="follower", slack_user_id="UFOLLOW"),
-            Subscription(surface="slack", channel="CREF", topic="ref", value="MP107",
-                         created_at=AT),
-            Subscription(surface="slack", channel="CALL", topic="all", created_at=AT),
-            Subscription(surface="slack", channel="CMEET", topic="meetings", created_at=AT),
-            Subscription(surface="teams", channel="19:team", topic="all", created_at=AT),
-        ])  # fmt: skip
+        session.add_all(
+            [
+                Contact(
+                    modification_id=mod.id,
+                    role="proposer",
+                    slack_user_id="UPROP",
+                    teams_user_id="aad-prop",
+                ),
+                Contact(modification_id=mod.id, role="follower", slack_user_id="UFOLLOW"),
+                Subscription(
+                    surface="slack", channel="CREF", topic="ref", value="MP107", created_at=AT
+                ),
+                Subscription(surface="slack", channel="CALL", topic="all", created_at=AT),
+                Subscription(surface="slack", channel="CMEET", topic="meetings", created_at=AT),
+                Subscription(surface="teams", channel="19:team", topic="all", created_at=AT),
+            ]
+        )
     with sessions() as session, session.begin():
         mod = session.scalars(select(Modification)).one()
         people = store.list_proposer_people(session, modification_id=mod.id)
@@ -98,8 +118,9 @@ def test_people_audience_and_unlinking(sessions: sessionmaker[Session]) -> None:
         assert store.list_proposer_people(session, modification_id=mod.id) == [
             ("teams", "aad-prop")
         ]
-        assert store.list_decisions_for_person(session, user_id="UPROP",
-                                               as_of=date(2021, 9, 27)) == []  # fmt: skip
+        assert (
+            store.list_decisions_for_person(session, user_id="UPROP", as_of=date(2021, 9, 27)) == []
+        )
 
 
 def test_nudgeable_decisions_leave_out_other_owners_and_closed_ones(
@@ -108,10 +129,12 @@ def test_nudgeable_decisions_leave_out_other_owners_and_closed_ones(
     proposer = _decision(sessions)
     with sessions() as session, session.begin():
         mod = session.scalars(select(Modification)).one()
-        dcc = admin.create_decision(session, modification=mod, owner="DCC", what="x",
-                                    since=date(2021, 9, 21))  # fmt: skip
-        closed = admin.create_decision(session, modification=mod, owner="Proposer", what="y",
-                                       since=date(2021, 9, 21))  # fmt: skip
+        dcc = admin.create_decision(
+            session, modification=mod, owner="DCC", what="x", since=date(2021, 9, 21)
+        )
+        closed = admin.create_decision(
+            session, modification=mod, owner="Proposer", what="y", since=date(2021, 9, 21)
+        )
         store.ensure_follow_up(session, decision_id=closed.id).decided_at = AT
         assert dcc.id and closed.id
     with sessions() as session:

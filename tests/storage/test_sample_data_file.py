@@ -35,9 +35,16 @@ KEYS = {
     "history": {"as_of", "doc", "stage", "status"},
     "milestones": {"kind", "date", "precision", "doc", "text"},
     "decisions": {
-        "owner", "what", "since", "due", "due_precision", "doc",
-        "resolved", "resolved_on", "resolution",
-    },  # fmt: skip
+        "owner",
+        "what",
+        "since",
+        "due",
+        "due_precision",
+        "doc",
+        "resolved",
+        "resolved_on",
+        "resolution",
+    },
 }
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # A 2021 table cell interleaves the title with the next column; that column adds at least

@@ -19,8 +19,26 @@ from storage.sample import load_sample
 from storage.search_index import FTS_TABLE, has_fts
 from tests.conftest import drop_test_engine, make_test_engine
 
-WORDS = ["firmware", "service", "request", "alert", "security", "credit", "cover", "ihd", "dcc",
-         "ch", "sec", "smets", "quarant", "zebra", "%_%", 'a"b', "han", "mp"]  # fmt: skip
+WORDS = [
+    "firmware",
+    "service",
+    "request",
+    "alert",
+    "security",
+    "credit",
+    "cover",
+    "ihd",
+    "dcc",
+    "ch",
+    "sec",
+    "smets",
+    "quarant",
+    "zebra",
+    "%_%",
+    'a"b',
+    "han",
+    "mp",
+]
 
 
 @pytest.fixture(
@@ -76,8 +94,15 @@ def test_the_sqlite_index_exists_and_follows_writes(tmp_path: Path) -> None:
     with transaction(sessions) as session:
         load_sample(session)
         assert has_fts(session)
-        session.add(Modification(ref="MP999", number=999, title="Airship docking",
-                                 title_key="airship docking", stage="refinement"))  # fmt: skip
+        session.add(
+            Modification(
+                ref="MP999",
+                number=999,
+                title="Airship docking",
+                title_key="airship docking",
+                stage="refinement",
+            )
+        )
     with transaction(sessions) as session:
         assert [m.ref for m, _ in search_modifications(session, words=["airship"])] == ["MP999"]
         mod = session.scalar(select(Modification).where(Modification.ref == "MP999"))

@@ -85,11 +85,18 @@ class SlackDriver:
     fake: FakeSlack
     secret: str = SIGNING_SECRET
 
-    def post(self, body: str, *, content_type: str = "application/x-www-form-urlencoded",
-             timestamp: int | None = None, headers: dict[str, str] | None = None,
-             secret: str | None = None) -> httpx.Response:  # fmt: skip
-        signed = signed_headers(body, secret or self.secret, timestamp=timestamp,
-                                content_type=content_type)  # fmt: skip
+    def post(
+        self,
+        body: str,
+        *,
+        content_type: str = "application/x-www-form-urlencoded",
+        timestamp: int | None = None,
+        headers: dict[str, str] | None = None,
+        secret: str | None = None,
+    ) -> httpx.Response:
+        signed = signed_headers(
+            body, secret or self.secret, timestamp=timestamp, content_type=content_type
+        )
         signed.update(headers or {})
         return httpx.post(f"{self.url}/slack/events", content=body, headers=signed, timeout=10)
 
@@ -97,8 +104,13 @@ class SlackDriver:
         body = slash_command_body(text, response_url=self.fake.response_url(tag), **fields)
         return self.post(body)
 
-    def event(self, event: dict[str, Any], *, event_id: str = "Ev0001",
-              headers: dict[str, str] | None = None) -> httpx.Response:  # fmt: skip
+    def event(
+        self,
+        event: dict[str, Any],
+        *,
+        event_id: str = "Ev0001",
+        headers: dict[str, str] | None = None,
+    ) -> httpx.Response:
         body = event_body(event, event_id=event_id)
         return self.post(body, content_type="application/json", headers=headers)
 

@@ -107,7 +107,7 @@ def status_view(title: str = "Credit Cover Review", **changes: object) -> Status
                 12,
                 "early October 2021",
             )
-        ],  # fmt: skip
+        ],
         as_of=date(2021, 10, 1),
     )
     return replace(view, **changes)  # type: ignore[arg-type]
@@ -115,9 +115,15 @@ def status_view(title: str = "Credit Cover Review", **changes: object) -> Status
 
 def release_view(rows: int, title: str = LONG) -> ReleaseView:
     def row(n: int, state: str) -> ScopeRow:
-        return ScopeRow(f"MP{n:03d}", f"{title} {n}", state, "Refinement Process",
-                        f"Note {n}: {title}", n % 2 == 0,
-                        f"https://smartenergycodecompany.co.uk/modifications/m-{n}/")  # fmt: skip
+        return ScopeRow(
+            f"MP{n:03d}",
+            f"{title} {n}",
+            state,
+            "Refinement Process",
+            f"Note {n}: {title}",
+            n % 2 == 0,
+            f"https://smartenergycodecompany.co.uk/modifications/m-{n}/",
+        )
 
     return ReleaseView(
         title=f"February 2022 SEC Release {title}",
@@ -132,16 +138,29 @@ def release_view(rows: int, title: str = LONG) -> ReleaseView:
 @pytest.fixture(scope="module")
 def answer_for(sample_store: sessionmaker[Session]):
     router = build_router(sample_store)
-    ctx = Context(as_of=date(2021, 10, 1), user="UADMIN1", surface="slack", is_admin=True,
-                  is_direct=True)  # fmt: skip
+    ctx = Context(
+        as_of=date(2021, 10, 1), user="UADMIN1", surface="slack", is_admin=True, is_direct=True
+    )
     return lambda text: router.answer(text, ctx)
 
 
 @pytest.mark.parametrize(
     "command",
-    ["status MP159", "history MP159", "release Feb 2022", "releases", "is MP128B in feb 22",
-     "search firmware", "pending", "help", "status MP999", "status", "meetings", "deadlines"],
-)  # fmt: skip
+    [
+        "status MP159",
+        "history MP159",
+        "release Feb 2022",
+        "releases",
+        "is MP128B in feb 22",
+        "search firmware",
+        "pending",
+        "help",
+        "status MP999",
+        "status",
+        "meetings",
+        "deadlines",
+    ],
+)
 def test_every_answer_renders_valid_blocks(answer_for, command: str) -> None:
     answer = answer_for(command)
     blocks = answer_blocks(answer)
@@ -161,12 +180,18 @@ def test_stored_text_is_escaped_everywhere() -> None:
     for answer in (
         Answer("status", status_view(EVIL)),
         Answer("release", release_view(3, EVIL)),
-        Answer("history", HistoryView("MP159", EVIL, None,
-                                      [HistoryEntryView(date(2021, 1, 1), EVIL, EVIL, EVIL)])),
-        Answer("pending", DecisionsView(EVIL, [DecisionView("MP1", EVIL, EVIL, EVIL,
-                                                            date(2021, 1, 1))])),
+        Answer(
+            "history",
+            HistoryView(
+                "MP159", EVIL, None, [HistoryEntryView(date(2021, 1, 1), EVIL, EVIL, EVIL)]
+            ),
+        ),
+        Answer(
+            "pending",
+            DecisionsView(EVIL, [DecisionView("MP1", EVIL, EVIL, EVIL, date(2021, 1, 1))]),
+        ),
         message(EVIL, f"status MP159 ({EVIL})"),
-    ):  # fmt: skip
+    ):
         payload = message_payload(answer)
         assert_valid(payload["blocks"])
         assert_inert(payload["blocks"])
@@ -184,8 +209,9 @@ def test_long_titles_and_many_scope_rows_stay_within_limits() -> None:
 
 
 def test_too_many_blocks_are_cut_with_a_note() -> None:
-    decisions = [DecisionView(f"MP{n}", LONG, "Proposer", LONG, date(2021, 1, 1), n)
-                 for n in range(80)]  # fmt: skip
+    decisions = [
+        DecisionView(f"MP{n}", LONG, "Proposer", LONG, date(2021, 1, 1), n) for n in range(80)
+    ]
     blocks = answer_blocks(Answer("pending", DecisionsView("Waiting", decisions)))
     assert_valid(blocks)
     assert len(blocks) == 50 and blocks[-1]["elements"][0]["text"] == PARTIAL_NOTE
@@ -196,14 +222,17 @@ def test_modal_and_home_views_validate() -> None:
     assert View(**modal).to_dict() == modal
     home = HomeModel(
         as_of=date(2021, 10, 1),
-        mine=[ModRow(f"MP{n}", LONG, "Refinement Process", None, "you follow it")
-              for n in range(40)],
-        decisions=[DecisionView(f"MP{n}", LONG, "Proposer", LONG, date(2021, 1, 1), n)
-                   for n in range(40)],
-        meetings=[MeetingLine("Working Group", date(2021, 10, 6), date(2021, 9, 22),
-                              date(2021, 9, 29))],
+        mine=[
+            ModRow(f"MP{n}", LONG, "Refinement Process", None, "you follow it") for n in range(40)
+        ],
+        decisions=[
+            DecisionView(f"MP{n}", LONG, "Proposer", LONG, date(2021, 1, 1), n) for n in range(40)
+        ],
+        meetings=[
+            MeetingLine("Working Group", date(2021, 10, 6), date(2021, 9, 22), date(2021, 9, 29))
+        ],
         release=ReleaseSummary("February 2022 SEC Release", date(2022, 2, 24), 7, False),
-    )  # fmt: skip
+    )
     blocks = render_blocks("home", max_blocks=100, m=home)
     assert_valid(blocks, max_blocks=100)
     assert View(type="home", blocks=blocks).to_dict()["blocks"] == blocks
@@ -216,14 +245,28 @@ def test_unfurl_card_is_valid_and_inert() -> None:
 
 
 def test_fit_cuts_each_limit() -> None:
-    blocks = fit([
-        {"type": "header", "text": {"type": "plain_text", "text": "h" * 400}},
-        {"type": "section", "text": {"type": "mrkdwn", "text": "s" * 5000},
-         "fields": [{"type": "mrkdwn", "text": "f" * 2500}] * 12},
-        {"type": "actions", "elements": [{"type": "button", "action_id": f"a{n}", "value": "v",
-                                          "text": {"type": "plain_text", "text": "b" * 90}}
-                                         for n in range(30)]},
-    ])  # fmt: skip
+    blocks = fit(
+        [
+            {"type": "header", "text": {"type": "plain_text", "text": "h" * 400}},
+            {
+                "type": "section",
+                "text": {"type": "mrkdwn", "text": "s" * 5000},
+                "fields": [{"type": "mrkdwn", "text": "f" * 2500}] * 12,
+            },
+            {
+                "type": "actions",
+                "elements": [
+                    {
+                        "type": "button",
+                        "action_id": f"a{n}",
+                        "value": "v",
+                        "text": {"type": "plain_text", "text": "b" * 90},
+                    }
+                    for n in range(30)
+                ],
+            },
+        ]
+    )
     assert len(blocks[0]["text"]["text"]) == 150
     assert len(blocks[1]["text"]["text"]) == 3000 and len(blocks[1]["fields"]) == 10
     assert all(len(f["text"]) == 2000 for f in blocks[1]["fields"])
@@ -241,8 +284,26 @@ def test_validate_refuses_what_slack_would_refuse() -> None:
 
 
 # Slack's control sequences and markup mixed with arbitrary text.
-_PIECES = st.sampled_from(["<!channel>", "<!here>", "<@U123>", "<#C1|x>", "<http://a|b>", "&", "<",
-                           ">", "|", "*", "_", "`", "\n", " ", "é", "MP159"])  # fmt: skip
+_PIECES = st.sampled_from(
+    [
+        "<!channel>",
+        "<!here>",
+        "<@U123>",
+        "<#C1|x>",
+        "<http://a|b>",
+        "&",
+        "<",
+        ">",
+        "|",
+        "*",
+        "_",
+        "`",
+        "\n",
+        " ",
+        "é",
+        "MP159",
+    ]
+)
 _TEXT = st.lists(_PIECES | st.text(max_size=8), max_size=60).map("".join)
 
 

@@ -107,8 +107,7 @@ def test_administrator_commands_are_refused_to_others(slack: SlackDriver, store:
 
 @both_databases
 def test_administrator_change_is_audited_with_who(slack: SlackDriver, store: Store) -> None:
-    answer = _answer(slack, "set-status MP159 report Report issued for consultation",
-                     user_id=ADMIN)  # fmt: skip
+    answer = _answer(slack, "set-status MP159 report Report issued for consultation", user_id=ADMIN)
     assert answer["text"].startswith("Done")
     with store.sessions() as session:
         entry = session.scalars(select(AuditEntry)).one()

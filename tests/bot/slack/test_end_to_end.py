@@ -59,13 +59,21 @@ def server(fake: FakeSlack, database_url: str, tmp_path_factory: pytest.TempPath
     """`secbot serve` on a free port, talking to the fake Slack."""
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SECBOT_"))}
-    env.update(DATABASE_URL=database_url, SLACK_BOT_TOKEN=BOT_TOKEN,
-               SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_BASE_URL=fake.base_url,
-               SECBOT_ADMINS="UADMIN1")  # fmt: skip
+    env.update(
+        DATABASE_URL=database_url,
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_BASE_URL=fake.base_url,
+        SECBOT_ADMINS="UADMIN1",
+    )
     log = tmp_path_factory.mktemp("serve") / "serve.log"
     with log.open("wb") as out:
-        process = subprocess.Popen([*_secbot(), "serve", "--port", str(port)], env=env,
-                                   stdout=out, stderr=subprocess.STDOUT)  # fmt: skip
+        process = subprocess.Popen(
+            [*_secbot(), "serve", "--port", str(port)],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
@@ -108,8 +116,16 @@ def test_signed_status_command_is_answered_within_three_seconds(slack: SlackDriv
 
 def test_app_home_opened_publishes_a_home_view(slack: SlackDriver) -> None:
     before = len(slack.fake.calls("views.publish"))
-    slack.event({"type": "app_home_opened", "user": "U0HOME", "channel": "D0HOME", "tab": "home",
-                 "event_ts": "1700000800.000100"}, event_id="EvE2EHome")  # fmt: skip
+    slack.event(
+        {
+            "type": "app_home_opened",
+            "user": "U0HOME",
+            "channel": "D0HOME",
+            "tab": "home",
+            "event_ts": "1700000800.000100",
+        },
+        event_id="EvE2EHome",
+    )
     call = _wait_new(slack.fake, "views.publish", before)
     assert call.args["user_id"] == "U0HOME" and call.token == BOT_TOKEN
     view = call.args["view"]
@@ -118,10 +134,16 @@ def test_app_home_opened_publishes_a_home_view(slack: SlackDriver) -> None:
 
 def test_link_shared_produces_an_unfurl(slack: SlackDriver) -> None:
     before = len(slack.fake.calls("chat.unfurl"))
-    slack.event({"type": "link_shared", "channel": "C0CHAN", "user": "U0ASKER",
-                 "message_ts": "1700000900.000100",
-                 "links": [{"domain": "smartenergycodecompany.co.uk", "url": PAGE}]},
-                event_id="EvE2EUnfurl")  # fmt: skip
+    slack.event(
+        {
+            "type": "link_shared",
+            "channel": "C0CHAN",
+            "user": "U0ASKER",
+            "message_ts": "1700000900.000100",
+            "links": [{"domain": "smartenergycodecompany.co.uk", "url": PAGE}],
+        },
+        event_id="EvE2EUnfurl",
+    )
     call = _wait_new(slack.fake, "chat.unfurl", before)
     assert "Credit Cover Review" in call.text and PAGE in call.args["unfurls"]
 
@@ -132,8 +154,11 @@ def test_channel_pings_are_never_echoed_raw(slack: SlackDriver, database_url: st
     echo = _wait_new(slack.fake, "response_url", before)
     engine = make_engine(database_url)
     with engine.begin() as conn:
-        conn.execute(update(Modification).where(Modification.ref == "MP167")
-                     .values(title="Review <!channel> and <@U123> & co"))  # fmt: skip
+        conn.execute(
+            update(Modification)
+            .where(Modification.ref == "MP167")
+            .values(title="Review <!channel> and <@U123> & co")
+        )
     engine.dispose()
     slack.command("status MP167 public", tag="e2e-title")
     title = _wait_new(slack.fake, "response_url", before + 1)

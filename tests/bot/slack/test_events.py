@@ -15,14 +15,28 @@ PAGE = "https://smartenergycodecompany.co.uk/modifications/credit-cover-review/"
 
 
 def _mention(text: str, ts: str = "1700000100.000100", **extra: object) -> dict:
-    return {"type": "app_mention", "user": "U0ASKER", "text": text, "ts": ts,
-            "channel": "C0CHAN", "event_ts": ts, **extra}  # fmt: skip
+    return {
+        "type": "app_mention",
+        "user": "U0ASKER",
+        "text": text,
+        "ts": ts,
+        "channel": "C0CHAN",
+        "event_ts": ts,
+        **extra,
+    }
 
 
 def _dm(text: str, **extra: object) -> dict:
-    return {"type": "message", "channel_type": "im", "user": "U0ASKER", "text": text,
-            "ts": "1700000200.000100", "channel": "D0DM", "event_ts": "1700000200.000100",
-            **extra}  # fmt: skip
+    return {
+        "type": "message",
+        "channel_type": "im",
+        "user": "U0ASKER",
+        "text": text,
+        "ts": "1700000200.000100",
+        "channel": "D0DM",
+        "event_ts": "1700000200.000100",
+        **extra,
+    }
 
 
 def test_mention_is_answered_in_its_thread(slack: SlackDriver) -> None:
@@ -36,8 +50,11 @@ def test_mention_is_answered_in_its_thread(slack: SlackDriver) -> None:
 
 
 def test_mention_inside_a_thread_stays_in_that_thread(slack: SlackDriver) -> None:
-    slack.event(_mention(f"<@{BOT_USER_ID}> releases", ts="1700000300.000200",
-                         thread_ts="1700000300.000100"))  # fmt: skip
+    slack.event(
+        _mention(
+            f"<@{BOT_USER_ID}> releases", ts="1700000300.000200", thread_ts="1700000300.000100"
+        )
+    )
     post = slack.fake.wait_for("chat.postMessage")[0]
     assert post.args["thread_ts"] == "1700000300.000100"
     assert post.args["blocks"][0]["text"]["text"] == "SEC Releases"
@@ -65,10 +82,14 @@ def test_our_own_and_edited_messages_are_ignored(slack: SlackDriver) -> None:
 def test_a_retried_event_is_handled_once(slack: SlackDriver) -> None:
     event = _mention(f"<@{BOT_USER_ID}> status MP159")
     first = slack.event(event, event_id="EvDUP")
-    retries = [slack.event(event, event_id="EvDUP",
-                           headers={"X-Slack-Retry-Num": str(n),
-                                    "X-Slack-Retry-Reason": "http_timeout"})
-               for n in (1, 2, 3)]  # fmt: skip
+    retries = [
+        slack.event(
+            event,
+            event_id="EvDUP",
+            headers={"X-Slack-Retry-Num": str(n), "X-Slack-Retry-Reason": "http_timeout"},
+        )
+        for n in (1, 2, 3)
+    ]
     assert [r.status_code for r in [first, *retries]] == [200, 200, 200, 200]
     slack.fake.wait_for("chat.postMessage")
     time.sleep(0.5)  # time enough for any duplicate to arrive
@@ -98,10 +119,23 @@ def test_app_home_shows_the_persons_modifications_and_decisions(
     with store.sessions() as session, session.begin():
         mod = session.scalars(select(Modification).where(Modification.ref == "MP159")).one()
         session.add(Contact(modification_id=mod.id, role="proposer", slack_user_id="U0PROP"))
-        session.add(Decision(modification_id=mod.id, owner="Proposer", what="which option to take",
-                             since=mod.status_as_of))  # fmt: skip
-    slack.event({"type": "app_home_opened", "user": "U0PROP", "channel": "D0HOME", "tab": "home",
-                 "event_ts": "1700000400.000100"})  # fmt: skip
+        session.add(
+            Decision(
+                modification_id=mod.id,
+                owner="Proposer",
+                what="which option to take",
+                since=mod.status_as_of,
+            )
+        )
+    slack.event(
+        {
+            "type": "app_home_opened",
+            "user": "U0PROP",
+            "channel": "D0HOME",
+            "tab": "home",
+            "event_ts": "1700000400.000100",
+        }
+    )
     call = slack.fake.wait_for("views.publish")[0]
     assert call.args["user_id"] == "U0PROP"
     view = call.args["view"]
@@ -113,26 +147,52 @@ def test_app_home_shows_the_persons_modifications_and_decisions(
 
 
 def test_app_home_for_someone_unknown_invites_linking(slack: SlackDriver) -> None:
-    slack.event({"type": "app_home_opened", "user": "U0NEW", "channel": "D0HOME", "tab": "home",
-                 "event_ts": "1700000400.000100"})  # fmt: skip
+    slack.event(
+        {
+            "type": "app_home_opened",
+            "user": "U0NEW",
+            "channel": "D0HOME",
+            "tab": "home",
+            "event_ts": "1700000400.000100",
+        }
+    )
     view = slack.fake.wait_for("views.publish")[0].args["view"]
     assert any("not linked" in str(b.get("text", {}).get("text", "")) for b in view["blocks"])
 
 
 def test_messages_tab_does_not_publish(slack: SlackDriver) -> None:
-    slack.event({"type": "app_home_opened", "user": "U0NEW", "channel": "D0HOME",
-                 "tab": "messages", "event_ts": "1"}, event_id="EvTab")  # fmt: skip
+    slack.event(
+        {
+            "type": "app_home_opened",
+            "user": "U0NEW",
+            "channel": "D0HOME",
+            "tab": "messages",
+            "event_ts": "1",
+        },
+        event_id="EvTab",
+    )
     slack.event(_dm("help"), event_id="EvAfter")
     slack.fake.wait_for("chat.postMessage")
     assert slack.fake.calls("views.publish") == []
 
 
 def test_link_to_a_modification_page_is_unfurled(slack: SlackDriver) -> None:
-    slack.event({"type": "link_shared", "channel": "C0CHAN", "user": "U0ASKER",
-                 "message_ts": "1700000500.000100", "event_ts": "1700000500.000100",
-                 "links": [{"domain": "smartenergycodecompany.co.uk", "url": PAGE},
-                           {"domain": "smartenergycodecompany.co.uk",
-                            "url": "https://smartenergycodecompany.co.uk/about/"}]})  # fmt: skip
+    slack.event(
+        {
+            "type": "link_shared",
+            "channel": "C0CHAN",
+            "user": "U0ASKER",
+            "message_ts": "1700000500.000100",
+            "event_ts": "1700000500.000100",
+            "links": [
+                {"domain": "smartenergycodecompany.co.uk", "url": PAGE},
+                {
+                    "domain": "smartenergycodecompany.co.uk",
+                    "url": "https://smartenergycodecompany.co.uk/about/",
+                },
+            ],
+        }
+    )
     call = slack.fake.wait_for("chat.unfurl")[0]
     assert (call.args["channel"], call.args["ts"]) == ("C0CHAN", "1700000500.000100")
     assert list(call.args["unfurls"]) == [PAGE]
@@ -141,17 +201,26 @@ def test_link_to_a_modification_page_is_unfurled(slack: SlackDriver) -> None:
 
 
 def test_link_in_the_composer_is_unfurled_by_its_id(slack: SlackDriver) -> None:
-    slack.event({"type": "link_shared", "channel": "COMPOSER", "user": "U0ASKER",
-                 "message_ts": "U0ASKER-1", "unfurl_id": "Uf01", "source": "composer",
-                 "links": [{"domain": "smartenergycodecompany.co.uk", "url": PAGE}]})  # fmt: skip
+    slack.event(
+        {
+            "type": "link_shared",
+            "channel": "COMPOSER",
+            "user": "U0ASKER",
+            "message_ts": "U0ASKER-1",
+            "unfurl_id": "Uf01",
+            "source": "composer",
+            "links": [{"domain": "smartenergycodecompany.co.uk", "url": PAGE}],
+        }
+    )
     call = slack.fake.wait_for("chat.unfurl")[0]
     assert (call.args["unfurl_id"], call.args["source"]) == ("Uf01", "composer")
 
 
 def test_unknown_pages_are_not_unfurled(slack: SlackDriver, store: Store) -> None:
     with store.sessions() as session, session.begin():
-        session.execute(update(Modification).where(Modification.ref == "MP159")
-                        .values(slug="renamed"))  # fmt: skip
+        session.execute(
+            update(Modification).where(Modification.ref == "MP159").values(slug="renamed")
+        )
     slack.event(
         {
             "type": "link_shared",

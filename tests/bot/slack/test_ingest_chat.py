@@ -55,9 +55,11 @@ SITE = "https://smartenergycodecompany.co.uk/"
 
 @pytest.fixture
 def slack(
-    monkeypatch: pytest.MonkeyPatch, fake_slack: FakeSlack, engine: Engine,
+    monkeypatch: pytest.MonkeyPatch,
+    fake_slack: FakeSlack,
+    engine: Engine,
     sessions: sessionmaker[Session],
-) -> Iterator[SlackDriver]:  # fmt: skip
+) -> Iterator[SlackDriver]:
     """The web app on an EMPTY store, allowed to fetch from the fake server's /web/ too."""
     monkeypatch.setenv("SECBOT_INGEST_EXTRA_URLS", fake_slack.web_url())
     services = make_services(make_settings(fake_slack), engine, sessions)
@@ -65,31 +67,63 @@ def slack(
         yield SlackDriver(url, fake_slack)
 
 
-def _file(fake: FakeSlack, file_id: str = "F0SEED002", name: str = "csc-paper.txt",
-          data: bytes = SEED, ts: str = "1700000100.000100", **kw: Any) -> FakeFile:  # fmt: skip
+def _file(
+    fake: FakeSlack,
+    file_id: str = "F0SEED002",
+    name: str = "csc-paper.txt",
+    data: bytes = SEED,
+    ts: str = "1700000100.000100",
+    **kw: Any,
+) -> FakeFile:
     return fake.add_file(FakeFile(file_id, name, data, token=BOT_TOKEN, shares={DM: ts}, **kw))
 
 
 def _send(slack: SlackDriver, file: FakeFile, *, user: str = ADMIN, event_id: str = "EvF1") -> None:
     ts = file.shares[DM]
-    event = {"type": "message", "subtype": "file_share", "text": "", "user": user, "upload": True,
-             "channel": DM, "channel_type": "im", "ts": ts, "event_ts": ts,
-             "files": [{"id": file.id, "name": file.name, "mimetype": file.mimetype}]}  # fmt: skip
+    event = {
+        "type": "message",
+        "subtype": "file_share",
+        "text": "",
+        "user": user,
+        "upload": True,
+        "channel": DM,
+        "channel_type": "im",
+        "ts": ts,
+        "event_ts": ts,
+        "files": [{"id": file.id, "name": file.name, "mimetype": file.mimetype}],
+    }
     assert slack.event(event, event_id=event_id).status_code == 200
 
 
-def _press(slack: SlackDriver, action: str, pending_id: int, *, user: str = ADMIN,
-           ts: str | None = None) -> None:  # fmt: skip
+def _press(
+    slack: SlackDriver, action: str, pending_id: int, *, user: str = ADMIN, ts: str | None = None
+) -> None:
     """Press a button on the diff: in the DM (ts given) or on the ephemeral /sec answer."""
-    container = {"type": "message", "channel_id": DM, "message_ts": ts or "1700009999.000001",
-                 "is_ephemeral": ts is None}  # fmt: skip
-    payload = {"type": "block_actions", "user": {"id": user, "team_id": "T0001"},
-               "api_app_id": "A0001", "team": {"id": "T0001"}, "trigger_id": "1.2.3",
-               "container": container, "channel": {"id": DM},
-               "response_url": slack.fake.response_url("press"),
-               "actions": [{"type": "button", "action_id": f"secbot_ingest_{action}",
-                            "block_id": f"secbot_ingest:{pending_id}", "value": str(pending_id),
-                            "action_ts": "1700000600.000100"}]}  # fmt: skip
+    container = {
+        "type": "message",
+        "channel_id": DM,
+        "message_ts": ts or "1700009999.000001",
+        "is_ephemeral": ts is None,
+    }
+    payload = {
+        "type": "block_actions",
+        "user": {"id": user, "team_id": "T0001"},
+        "api_app_id": "A0001",
+        "team": {"id": "T0001"},
+        "trigger_id": "1.2.3",
+        "container": container,
+        "channel": {"id": DM},
+        "response_url": slack.fake.response_url("press"),
+        "actions": [
+            {
+                "type": "button",
+                "action_id": f"secbot_ingest_{action}",
+                "block_id": f"secbot_ingest:{pending_id}",
+                "value": str(pending_id),
+                "action_ts": "1700000600.000100",
+            }
+        ],
+    }
     assert slack.action(payload).status_code == 200
 
 
@@ -220,12 +254,15 @@ def _locked_pdf() -> bytes:
     ("name", "data", "says"),
     [
         ("empty.txt", b"  \n", "is empty"),
-        ("notes.txt", b"Bring the projector and the spare cables to the offsite on Tuesday.",
-         "does not look like a SEC paper"),
+        (
+            "notes.txt",
+            b"Bring the projector and the spare cables to the offsite on Tuesday.",
+            "does not look like a SEC paper",
+        ),
         ("scan.pdf", _image_only_pdf(), "no text layer"),
         ("locked.pdf", _locked_pdf(), "password-protected"),
     ],
-)  # fmt: skip
+)
 def test_an_unreadable_file_is_explained_and_nothing_is_kept(
     slack: SlackDriver, sessions: sessionmaker[Session], name: str, data: bytes, says: str
 ) -> None:
@@ -255,8 +292,14 @@ def test_one_upload_seen_as_message_and_file_shared_is_offered_once(
     file = _file(slack.fake)
     _send(slack, file)
     slack.fake.wait_for("chat.postMessage")
-    shared = {"type": "file_shared", "channel_id": DM, "file_id": file.id, "user_id": ADMIN,
-              "file": {"id": file.id}, "event_ts": "1700000101.000300"}  # fmt: skip
+    shared = {
+        "type": "file_shared",
+        "channel_id": DM,
+        "file_id": file.id,
+        "user_id": ADMIN,
+        "file": {"id": file.id},
+        "event_ts": "1700000101.000300",
+    }
     slack.event(shared, event_id="EvShared")
     slack.fake.wait_for("files.info", 2)  # the file_shared listener looked up the share
     time.sleep(0.3)
@@ -264,8 +307,9 @@ def test_one_upload_seen_as_message_and_file_shared_is_offered_once(
     assert len(slack.fake.calls("file_download")) == 1
 
     only_shared = _file(slack.fake, "F0SECOND", ts="1700000200.000100")
-    slack.event({**shared, "file_id": only_shared.id, "file": {"id": only_shared.id}},
-                event_id="EvShared2")  # fmt: skip
+    slack.event(
+        {**shared, "file_id": only_shared.id, "file": {"id": only_shared.id}}, event_id="EvShared2"
+    )
     assert _buttons(slack.fake.wait_for("chat.postMessage", 2)[1].args["blocks"])
     in_channel = {**shared, "channel_id": "C0CHAN", "event_ts": "1700000300.000100"}
     slack.event(in_channel, event_id="EvShared3")  # files shared in channels are not offered
@@ -352,8 +396,15 @@ def test_sec_ingest_refusals(
 def test_other_commands_and_messages_still_reach_the_router(slack: SlackDriver) -> None:
     slack.command("help", user_id=ADMIN)
     assert "Commands:" in slack.fake.wait_for("response_url")[0].args["text"]
-    dm = {"type": "message", "channel_type": "im", "user": USER, "text": "help", "channel": DM,
-          "ts": "1700000700.000100", "event_ts": "1700000700.000100"}  # fmt: skip
+    dm = {
+        "type": "message",
+        "channel_type": "im",
+        "user": USER,
+        "text": "help",
+        "channel": DM,
+        "ts": "1700000700.000100",
+        "event_ts": "1700000700.000100",
+    }
     slack.event(dm, event_id="EvText")
     assert "Commands:" in slack.fake.wait_for("chat.postMessage")[0].args["text"]
 
@@ -364,9 +415,16 @@ def test_other_commands_and_messages_still_reach_the_router(slack: SlackDriver) 
 def _prepared(sessions: sessionmaker[Session]) -> tuple[int, store.Prepared]:
     changes = store.read_upload(SEED, file_name="csc.txt", today=now().date())
     with transaction(sessions) as session:
-        prepared = store.prepare(session, changes, checksum=store.checksum_of(SEED),
-                                 file_name="csc.txt", source="csc.txt", requested_by=ADMIN,
-                                 channel=DM, now=now())  # fmt: skip
+        prepared = store.prepare(
+            session,
+            changes,
+            checksum=store.checksum_of(SEED),
+            file_name="csc.txt",
+            source="csc.txt",
+            requested_by=ADMIN,
+            channel=DM,
+            now=now(),
+        )
         assert prepared.pending is not None
         return prepared.pending.id, prepared
 
@@ -378,8 +436,9 @@ def test_two_clicks_at_once_apply_once(sessions: sessionmaker[Session]) -> None:
 
     def click() -> None:
         with transaction(sessions) as session:
-            results.append(store.apply_pending(session, pending_id=pending_id, actor=ADMIN,
-                                               now=now()))  # fmt: skip
+            results.append(
+                store.apply_pending(session, pending_id=pending_id, actor=ADMIN, now=now())
+            )
 
     threads = [threading.Thread(target=click) for _ in range(2)]
     for thread in threads:

@@ -22,7 +22,7 @@ def _press(slack: SlackDriver, value: str, **where: object) -> None:
                 "value": value,
                 "action_ts": "1700000600.000100",
             }
-        ],  # fmt: skip
+        ],
         **where,
     }
     assert slack.action(payload).status_code == 200
@@ -83,7 +83,14 @@ def test_link_buttons_are_acknowledged(slack: SlackDriver) -> None:
         "team": {"id": "T0001"},
         "api_app_id": "A0001",
         "trigger_id": "1.2.3",
-        "actions": [{"type": "button", "action_id": "secbot_link_web", "block_id": "b",
-                     "url": "https://smartenergycodecompany.co.uk/", "action_ts": "1"}],
-    }  # fmt: skip
+        "actions": [
+            {
+                "type": "button",
+                "action_id": "secbot_link_web",
+                "block_id": "b",
+                "url": "https://smartenergycodecompany.co.uk/",
+                "action_ts": "1",
+            }
+        ],
+    }
     assert slack.action(payload).status_code == 200

@@ -58,8 +58,15 @@ def nudge_message(decision_id: int) -> dict[str, Any]:
     return {"type": "message", "ts": TS, "text": "Decision waiting on you", "blocks": blocks}
 
 
-def press(slack: SlackDriver, action_id: str, decision_id: int, *, user: str = PROPOSER,
-          message: dict[str, Any] | None = None, **extra: Any) -> None:  # fmt: skip
+def press(
+    slack: SlackDriver,
+    action_id: str,
+    decision_id: int,
+    *,
+    user: str = PROPOSER,
+    message: dict[str, Any] | None = None,
+    **extra: Any,
+) -> None:
     action = {
         "type": "button",
         "action_id": action_id,
@@ -85,14 +92,20 @@ def press(slack: SlackDriver, action_id: str, decision_id: int, *, user: str = P
     assert slack.action(payload).status_code == 200
 
 
-def submit(slack: SlackDriver, opened: dict[str, Any], note: str, *,
-           user: str = PROPOSER) -> dict[str, Any]:  # fmt: skip
+def submit(
+    slack: SlackDriver, opened: dict[str, Any], note: str, *, user: str = PROPOSER
+) -> dict[str, Any]:
     """Submit the modal views.open showed, with the note typed; returns our JSON answer."""
     value = {"type": "plain_text_input", "value": note}
     view = {**opened, "id": "V0001", "state": {"values": {"note": {"text": value}}}}
-    payload = {"type": "view_submission", "team": {"id": "T0001", "domain": "test"},
-               "user": {"id": user, "username": "pat", "team_id": "T0001"}, "api_app_id": "A0001",
-               "trigger_id": "1.2.3", "view": view}  # fmt: skip
+    payload = {
+        "type": "view_submission",
+        "team": {"id": "T0001", "domain": "test"},
+        "user": {"id": user, "username": "pat", "team_id": "T0001"},
+        "api_app_id": "A0001",
+        "trigger_id": "1.2.3",
+        "view": view,
+    }
     response = slack.action(payload)
     assert response.status_code == 200
     return response.json() if response.content else {}
@@ -113,8 +126,11 @@ def test_decision_made_opens_a_modal_and_submitting_closes_it(
     view = opened["view"]
     assert opened["trigger_id"] == "123.456.abc" and View(**view).to_dict() == view
     assert view["callback_id"] == DECIDED_VIEW
-    assert json.loads(view["private_metadata"]) == {"decision_id": decision, "channel": DM,
-                                                    "ts": TS}  # fmt: skip
+    assert json.loads(view["private_metadata"]) == {
+        "decision_id": decision,
+        "channel": DM,
+        "ts": TS,
+    }
     assert "which of the two solutions" in view["blocks"][0]["text"]["text"]
 
     assert submit(slack, view, "Going with the SEC change") == {}
@@ -124,7 +140,10 @@ def test_decision_made_opens_a_modal_and_submitting_closes_it(
     assert all(b["type"] != "actions" for b in update["blocks"])
     closed = _decision(store, decision)
     assert (closed.resolution, closed.resolved_by, closed.resolved_on) == (
-        "Going with the SEC change", PROPOSER, today())  # fmt: skip
+        "Going with the SEC change",
+        PROPOSER,
+        today(),
+    )
     with store.sessions() as session:
         entry = session.scalars(select(StatusEntry).order_by(StatusEntry.id.desc())).first()
         assert entry is not None and entry.recorded_by == PROPOSER
@@ -193,14 +212,21 @@ def test_someone_else_is_told_no_and_nothing_changes(
 
 
 def test_worker_dms_the_proposer_and_the_modal_closes_the_decision(
-    slack: SlackDriver, store: Store, decision: int, fake_slack: FakeSlack, tmp_path: Path,
+    slack: SlackDriver,
+    store: Store,
+    decision: int,
+    fake_slack: FakeSlack,
+    tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
-) -> None:  # fmt: skip
+) -> None:
     monkeypatch.chdir(tmp_path)  # no stray .env
     for name in ("SECBOT_ADMIN_CHANNEL", "SECBOT_NUDGE_WEEKDAY", "SECBOT_NUDGE_HOUR"):
         monkeypatch.delenv(name, raising=False)
-    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'secbot.db'}", "SLACK_BOT_TOKEN": "xoxb-test",
-           "SLACK_API_BASE_URL": fake_slack.base_url}  # fmt: skip
+    env = {
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'secbot.db'}",
+        "SLACK_BOT_TOKEN": "xoxb-test",
+        "SLACK_API_BASE_URL": fake_slack.base_url,
+    }
     runner = CliRunner()
     worker = runner.invoke(cli, ["worker", "--once", "--at", "2021-09-27T10:00"], env=env)
     assert worker.exit_code == 0, worker.output
@@ -211,8 +237,11 @@ def test_worker_dms_the_proposer_and_the_modal_closes_the_decision(
     (posted,) = fake_slack.messages(DM)
     (actions,) = [b for b in posted["blocks"] if b["type"] == "actions"]
     buttons = {e["text"]["text"]: e["value"] for e in actions["elements"] if e["type"] == "button"}
-    assert buttons == {"Decision made": str(decision), "Snooze a week": str(decision),
-                       "Not me": str(decision)}  # fmt: skip
+    assert buttons == {
+        "Decision made": str(decision),
+        "Snooze a week": str(decision),
+        "Not me": str(decision),
+    }
 
     payload_message = {**posted, "ts": TS}
     press(slack, MADE, decision, message=payload_message)

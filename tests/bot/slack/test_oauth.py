@@ -27,8 +27,12 @@ CLIENT_SECRET = "oauth-client-secret-9d8e"
 
 @pytest.fixture
 def oauth_slack(fake_slack: FakeSlack, store: Store) -> Iterator[SlackDriver]:
-    settings = make_settings(fake_slack, slack_bot_token=None, slack_client_id=CLIENT_ID,
-                             slack_client_secret=CLIENT_SECRET)  # fmt: skip
+    settings = make_settings(
+        fake_slack,
+        slack_bot_token=None,
+        slack_client_id=CLIENT_ID,
+        slack_client_secret=CLIENT_SECRET,
+    )
     app = create_web_app(make_services(settings, store.engine, store.sessions))
     with serve_in_thread(app) as url:
         yield SlackDriver(url, fake_slack)
@@ -43,9 +47,11 @@ def _install(slack: SlackDriver) -> httpx.Response:
     assert query["client_id"] == [CLIENT_ID]
     assert "chat:write" in query["scope"][0].split(",")
     cookie = page.headers["set-cookie"].split(";")[0]  # Secure: a browser would send it on https
-    return httpx.get(f"{slack.url}/slack/oauth_redirect",
-                     params={"code": "code-1", "state": query["state"][0]},
-                     headers={"Cookie": cookie})  # fmt: skip
+    return httpx.get(
+        f"{slack.url}/slack/oauth_redirect",
+        params={"code": "code-1", "state": query["state"][0]},
+        headers={"Cookie": cookie},
+    )
 
 
 @both_databases
@@ -69,8 +75,9 @@ def test_install_then_answer_with_the_installed_token(oauth_slack: SlackDriver) 
 
 
 def test_a_forged_state_is_refused(oauth_slack: SlackDriver) -> None:
-    response = httpx.get(f"{oauth_slack.url}/slack/oauth_redirect",
-                         params={"code": "code-1", "state": "forged"})  # fmt: skip
+    response = httpx.get(
+        f"{oauth_slack.url}/slack/oauth_redirect", params={"code": "code-1", "state": "forged"}
+    )
     assert response.status_code >= 400
     assert oauth_slack.fake.calls("oauth.v2.access") == []
 

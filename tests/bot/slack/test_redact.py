@@ -18,8 +18,10 @@ def test_slack_tokens_never_survive(before: str, token: str, after: str) -> None
 
 
 def test_secrets_urls_and_payload_tokens_are_redacted() -> None:
-    text = ("posting to https://hooks.slack.com/commands/T1/123/abc failed; body "
-            "token=legacy123&text=hi {'token': 'xapp-1-A-22-zz'} signing s3cr3t-value")  # fmt: skip
+    text = (
+        "posting to https://hooks.slack.com/commands/T1/123/abc failed; body "
+        "token=legacy123&text=hi {'token': 'xapp-1-A-22-zz'} signing s3cr3t-value"
+    )
     cleaned = redact(text, ["s3cr3t-value"])
     for secret in ("hooks.slack.com/commands", "legacy123", "xapp-1", "s3cr3t-value"):
         assert secret not in cleaned

@@ -26,10 +26,18 @@ def test_handler_opens_its_connection_with_the_app_token(
 def test_commands_over_the_socket_need_no_signature(fake_slack: FakeSlack, store: Store) -> None:
     settings = make_settings(fake_slack, slack_app_token=APP_TOKEN, slack_signing_secret=None)
     handler = socket_mode_handler(make_services(settings, store.engine, store.sessions))
-    request = SocketModeRequest(type="slash_commands", envelope_id="env-1", payload={
-        "command": "/sec", "text": "status MP159", "user_id": "U0USER", "channel_id": "C0CHAN",
-        "team_id": "T0001", "response_url": fake_slack.response_url("socket"),
-    })  # fmt: skip
+    request = SocketModeRequest(
+        type="slash_commands",
+        envelope_id="env-1",
+        payload={
+            "command": "/sec",
+            "text": "status MP159",
+            "user_id": "U0USER",
+            "channel_id": "C0CHAN",
+            "team_id": "T0001",
+            "response_url": fake_slack.response_url("socket"),
+        },
+    )
     assert run_bolt_app(handler.app, request).status == 200
     answer = fake_slack.wait_for("response_url")[0]
     assert "Credit Cover Review" in answer.args["text"]

@@ -35,8 +35,11 @@ def test_stale_timestamp_is_refused(slack: SlackDriver) -> None:
 
 
 def test_unsigned_request_is_refused(slack: SlackDriver) -> None:
-    response = httpx.post(f"{slack.url}/slack/events", content=event_body({"type": "x"}),
-                          headers={"Content-Type": "application/json"})  # fmt: skip
+    response = httpx.post(
+        f"{slack.url}/slack/events",
+        content=event_body({"type": "x"}),
+        headers={"Content-Type": "application/json"},
+    )
     assert response.status_code == 401
 
 
@@ -57,8 +60,9 @@ def test_health_checks_the_database(slack: SlackDriver) -> None:
 
 
 def test_health_reports_an_unreachable_database(fake_slack: FakeSlack, store: Store) -> None:
-    dead = make_engine("postgresql+psycopg://nobody@127.0.0.1:9/none",
-                       connect_args={"connect_timeout": 1})  # fmt: skip
+    dead = make_engine(
+        "postgresql+psycopg://nobody@127.0.0.1:9/none", connect_args={"connect_timeout": 1}
+    )
     settings = make_settings(fake_slack, slack_bot_token=None)  # the web part alone
     services = make_services(settings, dead, session_factory(dead))
     with serve_in_thread(create_web_app(services)) as url:

@@ -44,8 +44,12 @@ def personal_conversation() -> dict[str, Any]:
 
 def channel_conversation(thread: str | None = None) -> dict[str, Any]:
     conversation_id = TEAM_CHANNEL + (f";messageid={thread}" if thread else "")
-    return {"isGroup": True, "conversationType": "channel", "tenantId": TENANT,
-            "id": conversation_id}  # fmt: skip
+    return {
+        "isGroup": True,
+        "conversationType": "channel",
+        "tenantId": TENANT,
+        "id": conversation_id,
+    }
 
 
 def team_channel_data() -> dict[str, Any]:
@@ -60,8 +64,12 @@ def team_channel_data() -> dict[str, Any]:
 
 def message(text: str, service_url: str, *, value: dict[str, Any] | None = None) -> dict[str, Any]:
     """A message in the personal chat with the bot (or a card button press, with ``value``)."""
-    extra: dict[str, Any] = {"type": "message", "text": text, "textFormat": "plain",
-                             "channelData": {"tenant": {"id": TENANT}}}  # fmt: skip
+    extra: dict[str, Any] = {
+        "type": "message",
+        "text": text,
+        "textFormat": "plain",
+        "channelData": {"tenant": {"id": TENANT}},
+    }
     if value is not None:
         extra["value"] = value
         extra.pop("text")
@@ -90,14 +98,29 @@ def channel_mention(
 def installation(action: str, service_url: str, *, scope: str = "team") -> dict[str, Any]:
     """installationUpdate: the app added to (or removed from) a team, or a personal chat."""
     if scope == "team":
-        return _base(service_url, channel_conversation(), type="installationUpdate",
-                     action=action, channelData=team_channel_data())  # fmt: skip
-    return _base(service_url, personal_conversation(), type="installationUpdate", action=action,
-                 channelData={"tenant": {"id": TENANT}})  # fmt: skip
+        return _base(
+            service_url,
+            channel_conversation(),
+            type="installationUpdate",
+            action=action,
+            channelData=team_channel_data(),
+        )
+    return _base(
+        service_url,
+        personal_conversation(),
+        type="installationUpdate",
+        action=action,
+        channelData={"tenant": {"id": TENANT}},
+    )
 
 
 def bot_membership(service_url: str, *, added: bool) -> dict[str, Any]:
     """conversationUpdate in a personal chat: the bot joined (or left) the members."""
     members = {"membersAdded" if added else "membersRemoved": [{"id": BOT_ID}]}
-    return _base(service_url, personal_conversation(), type="conversationUpdate",
-                 channelData={"tenant": {"id": TENANT}}, **members)  # fmt: skip
+    return _base(
+        service_url,
+        personal_conversation(),
+        type="conversationUpdate",
+        channelData={"tenant": {"id": TENANT}},
+        **members,
+    )

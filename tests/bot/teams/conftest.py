@@ -23,11 +23,23 @@ from tests.fakes.bot_connector import FakeBotConnector
 
 # Variables the SDK (or our settings) would read; none may leak in from the machine.
 _TEAMS_ENV = [
-    "CLIENT_ID", "CLIENT_SECRET", "TENANT_ID", "MANAGED_IDENTITY_CLIENT_ID", "SERVICE_URL",
-    "CLOUD", "DANGEROUSLY_ALLOW_UNAUTHENTICATED_REQUESTS", "TEAMS_APP_ID", "TEAMS_APP_PASSWORD",
-    "TEAMS_TENANT_ID", "TEAMS_ALLOW_UNAUTHENTICATED", "TEAMS_CLOUD", "TEAMS_SERVICE_URL",
-    "TEAMS_MANAGED_IDENTITY_CLIENT_ID", "TEAMS_MESSAGING_ENDPOINT", "SECBOT_ADMINS",
-]  # fmt: skip
+    "CLIENT_ID",
+    "CLIENT_SECRET",
+    "TENANT_ID",
+    "MANAGED_IDENTITY_CLIENT_ID",
+    "SERVICE_URL",
+    "CLOUD",
+    "DANGEROUSLY_ALLOW_UNAUTHENTICATED_REQUESTS",
+    "TEAMS_APP_ID",
+    "TEAMS_APP_PASSWORD",
+    "TEAMS_TENANT_ID",
+    "TEAMS_ALLOW_UNAUTHENTICATED",
+    "TEAMS_CLOUD",
+    "TEAMS_SERVICE_URL",
+    "TEAMS_MANAGED_IDENTITY_CLIENT_ID",
+    "TEAMS_MESSAGING_ENDPOINT",
+    "SECBOT_ADMINS",
+]
 # The SDK reads the bot token as a JWT; an unsigned-looking one is enough for the fake connector.
 BOT_TOKEN = jwt.encode(
     {"aud": "https://api.botframework.com", "appid": APP_ID},

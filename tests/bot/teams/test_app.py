@@ -80,8 +80,9 @@ def test_subscribing_a_channel_uses_the_conversation_not_the_thread(
 def test_an_ask_button_runs_the_command_it_carries(
     dev_client: TestClient, connector: FakeBotConnector
 ) -> None:
-    pressed = act.message("", connector.service_url,
-                          value={"action": "ask", "text": "history MP159"})  # fmt: skip
+    pressed = act.message(
+        "", connector.service_url, value={"action": "ask", "text": "history MP159"}
+    )
     assert dev_client.post(ENDPOINT, json=pressed).status_code == 200
 
     card = connector.activities()[0].cards()[0]
@@ -91,8 +92,7 @@ def test_an_ask_button_runs_the_command_it_carries(
 def test_a_nudge_button_from_someone_else_is_refused(
     dev_client: TestClient, connector: FakeBotConnector
 ) -> None:
-    pressed = act.message("", connector.service_url,
-                          value={"action": "snooze", "decision_id": 7})  # fmt: skip
+    pressed = act.message("", connector.service_url, value={"action": "snooze", "decision_id": 7})
     assert dev_client.post(ENDPOINT, json=pressed).status_code == 200
 
     # Only the person who speaks for the Proposer (or an administrator) may answer a nudge.
@@ -104,8 +104,9 @@ def test_a_nudge_button_from_someone_else_is_refused(
 def test_no_token_is_refused_when_credentials_are_configured(
     secured_client: TestClient, connector: FakeBotConnector
 ) -> None:
-    response = secured_client.post(ENDPOINT, json=act.message("status MP159",
-                                                              connector.service_url))  # fmt: skip
+    response = secured_client.post(
+        ENDPOINT, json=act.message("status MP159", connector.service_url)
+    )
 
     assert response.status_code == 401
     assert connector.activities() == []
@@ -126,8 +127,9 @@ def test_a_malformed_token_is_refused(
 def test_a_token_signed_by_someone_else_is_refused(
     secured_client: TestClient, connector: FakeBotConnector
 ) -> None:
-    forged = Signer("forger", kid=connector.signer.kid).token(app_id=act.APP_ID,
-                                                    service_url=connector.service_url)  # fmt: skip
+    forged = Signer("forger", kid=connector.signer.kid).token(
+        app_id=act.APP_ID, service_url=connector.service_url
+    )
     response = secured_client.post(
         ENDPOINT,
         json=act.message("status MP159", connector.service_url),
@@ -173,8 +175,9 @@ def test_without_credentials_every_request_is_refused_unless_development_allows_
 
 
 def test_a_body_that_is_not_an_activity_is_a_bad_request(dev_client: TestClient) -> None:
-    response = dev_client.post(ENDPOINT, content=b"not json",
-                               headers={"Content-Type": "application/json"})  # fmt: skip
+    response = dev_client.post(
+        ENDPOINT, content=b"not json", headers={"Content-Type": "application/json"}
+    )
     assert response.status_code == 400
 
 
@@ -188,8 +191,11 @@ def test_installing_in_a_team_stores_the_conversation_and_removal_marks_it(
         row = get_conversation(session, conversation_id=act.TEAM_CHANNEL)
         assert row is not None and row.active
         assert (row.service_url, row.tenant_id, row.conversation_type, row.bot_id) == (
-            connector.service_url, act.TENANT, "channel", act.BOT_ID,
-        )  # fmt: skip
+            connector.service_url,
+            act.TENANT,
+            "channel",
+            act.BOT_ID,
+        )
         assert row.name == "SEC Change Team / General"
 
     removed = act.installation("remove", connector.service_url)

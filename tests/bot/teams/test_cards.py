@@ -115,18 +115,42 @@ def test_the_nudge_buttons_carry_the_decision() -> None:
     ("card", "expected"),
     [
         ({"type": "AdaptiveCard", "version": "1.6", "body": []}, "version must be '1.5'"),
-        ({"type": "AdaptiveCard", "version": "1.5", "body": [{"type": "Carousel"}]},
-         "'Carousel' is not an Adaptive Card 1.5 element"),
-        ({"type": "AdaptiveCard", "version": "1.5", "body": [{"type": "TextBlock", "txt": "x"}]},
-         "TextBlock has no property 'txt'"),
-        ({"type": "AdaptiveCard", "version": "1.5",
-          "body": [{"type": "TextBlock", "text": "x", "size": "Huge"}]}, "size"),
-        ({"type": "AdaptiveCard", "version": "1.5",
-          "actions": [{"type": "Action.OpenUrl", "title": "x"}]}, "url"),
-        ({"type": "AdaptiveCard", "version": "1.5", "body": [{"type": "Container", "items": [
-            {"type": "FactSet", "facts": [{"title": "a"}]}]}]}, "facts"),
+        (
+            {"type": "AdaptiveCard", "version": "1.5", "body": [{"type": "Carousel"}]},
+            "'Carousel' is not an Adaptive Card 1.5 element",
+        ),
+        (
+            {"type": "AdaptiveCard", "version": "1.5", "body": [{"type": "TextBlock", "txt": "x"}]},
+            "TextBlock has no property 'txt'",
+        ),
+        (
+            {
+                "type": "AdaptiveCard",
+                "version": "1.5",
+                "body": [{"type": "TextBlock", "text": "x", "size": "Huge"}],
+            },
+            "size",
+        ),
+        (
+            {
+                "type": "AdaptiveCard",
+                "version": "1.5",
+                "actions": [{"type": "Action.OpenUrl", "title": "x"}],
+            },
+            "url",
+        ),
+        (
+            {
+                "type": "AdaptiveCard",
+                "version": "1.5",
+                "body": [
+                    {"type": "Container", "items": [{"type": "FactSet", "facts": [{"title": "a"}]}]}
+                ],
+            },
+            "facts",
+        ),
     ],
-)  # fmt: skip
+)
 def test_the_card_check_finds_what_is_wrong(card: dict, expected: str) -> None:
     problems = card_problems(card)
     assert any(expected in p for p in problems), problems

@@ -65,8 +65,7 @@ def test_the_command_list_keeps_to_teams_limits_and_keeps_help() -> None:
 def test_the_cli_writes_the_package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("TEAMS_APP_ID", raising=False)
     monkeypatch.delenv("CLIENT_ID", raising=False)
-    result = CliRunner().invoke(app, ["teams-manifest", "--out", str(tmp_path),
-                                      "--app-id", APP_ID])  # fmt: skip
+    result = CliRunner().invoke(app, ["teams-manifest", "--out", str(tmp_path), "--app-id", APP_ID])
     assert result.exit_code == 0, result.output
 
     manifest = json.loads((tmp_path / "manifest.json").read_text())

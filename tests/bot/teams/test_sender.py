@@ -30,10 +30,14 @@ from tests.fakes.bot_connector import FakeBotConnector
 DUE = datetime(2019, 4, 2, 8, 0, tzinfo=UTC)  # 09:00 in London
 WORKING_GROUP = {
     "kind": "meeting",
-    "meeting": {"kind": "working_group", "label": "Working Group", "title": "Working Group",
-                "day": "2019-04-03"},
+    "meeting": {
+        "kind": "working_group",
+        "label": "Working Group",
+        "title": "Working Group",
+        "day": "2019-04-03",
+    },
     "modifications": [{"ref": "MP071", "title": "Some change", "note": ""}],
-}  # fmt: skip
+}
 REMINDER_TEXT = "Working Group tomorrow: Wednesday 3 April 2019\nOn the agenda: MP071"
 
 
@@ -44,18 +48,31 @@ def reminder_payload() -> dict[str, Any]:
 
 def delivery(recipient: str, *, attempts: int = 1, **changes: Any) -> ClaimedDelivery:
     values: dict[str, Any] = {
-        "id": 1, "reminder_key": "meeting:wg-2019-04-03:2019-04-03-1wd", "kind": "meeting",
-        "surface": "teams", "recipient": recipient, "due_at": DUE, "payload": reminder_payload(),
-        "attempts": attempts, "created_at": DUE,
-    }  # fmt: skip
+        "id": 1,
+        "reminder_key": "meeting:wg-2019-04-03:2019-04-03-1wd",
+        "kind": "meeting",
+        "surface": "teams",
+        "recipient": recipient,
+        "due_at": DUE,
+        "payload": reminder_payload(),
+        "attempts": attempts,
+        "created_at": DUE,
+    }
     values.update(changes)
     return ClaimedDelivery(**values)
 
 
 def install(sessions: sessionmaker[Session], service_url: str, **changes: Any) -> None:
-    ref = ConversationRef(**{"conversation_id": act.TEAM_CHANNEL, "service_url": service_url,
-                             "conversation_type": "channel", "tenant_id": act.TENANT,
-                             "bot_id": act.BOT_ID, **changes})  # fmt: skip
+    ref = ConversationRef(
+        **{
+            "conversation_id": act.TEAM_CHANNEL,
+            "service_url": service_url,
+            "conversation_type": "channel",
+            "tenant_id": act.TENANT,
+            "bot_id": act.BOT_ID,
+            **changes,
+        }
+    )
     with transaction(sessions) as session:
         save_conversation(session, ref=ref, at=DUE)
 
@@ -84,20 +101,28 @@ def test_a_reminder_reaches_a_channel_once_through_the_outbox(
     services: Services, connector: FakeBotConnector, sender: TeamsSender
 ) -> None:
     install(services.sessions, connector.service_url)
-    row = NewDelivery("meeting:wg:2019-04-03", "meeting", "teams", act.TEAM_CHANNEL, DUE,
-                      reminder_payload())  # fmt: skip
+    row = NewDelivery(
+        "meeting:wg:2019-04-03", "meeting", "teams", act.TEAM_CHANNEL, DUE, reminder_payload()
+    )
     with transaction(services.sessions) as session:
         outbox.enqueue_deliveries(session, rows=[row, row], now=DUE)
     for _ in range(2):  # a second run finds nothing left to send
         with transaction(services.sessions) as session:
-            claimed = outbox.claim_due(session, now=DUE, worker_id="w", claimed_at=DUE,
-                                       surfaces=["teams"])  # fmt: skip
+            claimed = outbox.claim_due(
+                session, now=DUE, worker_id="w", claimed_at=DUE, surfaces=["teams"]
+            )
         for item in claimed:
             result = sender.send(item, late=False, too_old=False)
             assert result.outcome == "sent"
             with transaction(services.sessions) as session:
-                assert outbox.mark_sent(session, delivery_id=item.id, worker_id="w",
-                                        ts=str(result.ts), at=DUE, late=False)  # fmt: skip
+                assert outbox.mark_sent(
+                    session,
+                    delivery_id=item.id,
+                    worker_id="w",
+                    ts=str(result.ts),
+                    at=DUE,
+                    late=False,
+                )
 
     [posted] = connector.activities(act.TEAM_CHANNEL)
     assert posted.token == BOT_TOKEN
@@ -108,8 +133,13 @@ def test_a_reminder_reaches_a_channel_once_through_the_outbox(
 def test_a_person_subscribed_in_their_chat_gets_it_there(
     services: Services, connector: FakeBotConnector, sender: TeamsSender
 ) -> None:
-    install(services.sessions, connector.service_url, conversation_id=act.PERSONAL_CHAT,
-            conversation_type="personal", user_aad_id=act.USER_AAD)  # fmt: skip
+    install(
+        services.sessions,
+        connector.service_url,
+        conversation_id=act.PERSONAL_CHAT,
+        conversation_type="personal",
+        user_aad_id=act.USER_AAD,
+    )
 
     result = sender.send(delivery(act.USER_AAD), late=False, too_old=False)
 
@@ -153,13 +183,22 @@ def test_an_unknown_channel_is_dead(sender: TeamsSender, connector: FakeBotConne
 
 @pytest.mark.parametrize(
     ("status", "outcome", "retry_after"),
-    [(429, "retry", 7.0), (500, "retry", None), (503, "retry", None), (403, "dead", None),
-     (404, "dead", None)],
-)  # fmt: skip
+    [
+        (429, "retry", 7.0),
+        (500, "retry", None),
+        (503, "retry", None),
+        (403, "dead", None),
+        (404, "dead", None),
+    ],
+)
 def test_connector_errors_become_outbox_outcomes(
-    services: Services, connector: FakeBotConnector, sender: TeamsSender,
-    status: int, outcome: str, retry_after: float | None,
-) -> None:  # fmt: skip
+    services: Services,
+    connector: FakeBotConnector,
+    sender: TeamsSender,
+    status: int,
+    outcome: str,
+    retry_after: float | None,
+) -> None:
     install(services.sessions, connector.service_url)
     connector.fail_next(status, retry_after=7 if status == 429 else None)
 

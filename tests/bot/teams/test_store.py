@@ -16,8 +16,9 @@ from storage.teams_store import (
 )
 
 T0 = datetime(2019, 4, 1, 9, 0, tzinfo=UTC)
-CHAT = ConversationRef("a:chat", "https://smba.example/emea/", "personal", "tenant-1", "28:bot",
-                       "aad-user-1", None)  # fmt: skip
+CHAT = ConversationRef(
+    "a:chat", "https://smba.example/emea/", "personal", "tenant-1", "28:bot", "aad-user-1", None
+)
 
 
 def test_saving_again_refreshes_the_url_and_keeps_what_the_activity_left_out(
@@ -29,8 +30,10 @@ def test_saving_again_refreshes_the_url_and_keeps_what_the_activity_left_out(
     with transaction(sessions) as session:
         row = save_conversation(session, ref=moved, at=T0 + timedelta(days=1))
         assert (row.service_url, row.tenant_id, row.user_aad_id) == (
-            "https://smba.example/uk/", "tenant-1", "aad-user-1",
-        )  # fmt: skip
+            "https://smba.example/uk/",
+            "tenant-1",
+            "aad-user-1",
+        )
         assert row.installed_at.replace(tzinfo=UTC) == T0
         assert len(list_conversations(session)) == 1
 

@@ -26,23 +26,38 @@ def test_the_working_group_reminder_reaches_a_subscribed_channel_once(
     services: Services, connector: FakeBotConnector
 ) -> None:
     with transaction(services.sessions) as session:
-        ref = ConversationRef(act.TEAM_CHANNEL, connector.service_url, "channel", act.TENANT,
-                              act.BOT_ID, None, "SEC Change Team / General")  # fmt: skip
+        ref = ConversationRef(
+            act.TEAM_CHANNEL,
+            connector.service_url,
+            "channel",
+            act.TENANT,
+            act.BOT_ID,
+            None,
+            "SEC Change Team / General",
+        )
         save_conversation(session, ref=ref, at=BEFORE)
-        create_subscription(session, surface="teams", channel=act.TEAM_CHANNEL, topic="meetings",
-                            created_by=act.USER_AAD, at=BEFORE)  # fmt: skip
+        create_subscription(
+            session,
+            surface="teams",
+            channel=act.TEAM_CHANNEL,
+            topic="meetings",
+            created_by=act.USER_AAD,
+            at=BEFORE,
+        )
     sender = make_teams_sender(services, teams_settings(app_id=act.APP_ID), token=bot_token)
-    config = WorkerConfig(engine=services.engine, render=render, pace=0.0,
-                          extra_senders={"teams": sender})  # fmt: skip
+    config = WorkerConfig(
+        engine=services.engine, render=render, pace=0.0, extra_senders={"teams": sender}
+    )
 
     for _ in range(2):  # the second run finds the reminder already sent
         assert run_once(config, AT) is not None
 
     working_group = [
-        call for call in connector.activities(act.TEAM_CHANNEL)
+        call
+        for call in connector.activities(act.TEAM_CHANNEL)
         if "Working Group" in call.cards()[0]["body"][0]["text"]
         and "3 April 2019" in call.cards()[0]["fallbackText"]
-    ]  # fmt: skip
+    ]
     assert len(working_group) == 1
     [posted] = working_group
     assert posted.token == BOT_TOKEN

@@ -24,8 +24,15 @@ BEFORE = datetime(2019, 3, 1, tzinfo=LONDON)
 def run_worker(url: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "TEAMS_"))}
     env.update(DATABASE_URL=url, TEAMS_ALLOW_UNAUTHENTICATED="true")
-    command = [sys.executable, "-c", "from bot.cli import main; main()",
-               "worker", "--once", "--at", "2019-04-02T09:00"]  # fmt: skip
+    command = [
+        sys.executable,
+        "-c",
+        "from bot.cli import main; main()",
+        "worker",
+        "--once",
+        "--at",
+        "2019-04-02T09:00",
+    ]
     return subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
 
 
@@ -34,11 +41,24 @@ def test_worker_once_reaches_a_teams_channel_once(
 ) -> None:
     engine = loaded.kw["bind"]
     with transaction(loaded) as session:
-        ref = ConversationRef(act.TEAM_CHANNEL, connector.service_url, "channel", act.TENANT,
-                              act.BOT_ID, None, "SEC Change Team / General")  # fmt: skip
+        ref = ConversationRef(
+            act.TEAM_CHANNEL,
+            connector.service_url,
+            "channel",
+            act.TENANT,
+            act.BOT_ID,
+            None,
+            "SEC Change Team / General",
+        )
         save_conversation(session, ref=ref, at=BEFORE)
-        create_subscription(session, surface="teams", channel=act.TEAM_CHANNEL, topic="meetings",
-                            created_by=act.USER_AAD, at=BEFORE)  # fmt: skip
+        create_subscription(
+            session,
+            surface="teams",
+            channel=act.TEAM_CHANNEL,
+            topic="meetings",
+            created_by=act.USER_AAD,
+            at=BEFORE,
+        )
     schema = None
     if engine.dialect.name == "postgresql":
         with engine.connect() as conn:
@@ -49,6 +69,9 @@ def test_worker_once_reaches_a_teams_channel_once(
         result = run_worker(url)
         assert result.returncode == 0, result.stderr[-2000:]
 
-    reminders = [a for a in connector.activities(act.TEAM_CHANNEL)
-                 if "Wednesday 3 April 2019" in a.cards()[0]["fallbackText"]]  # fmt: skip
+    reminders = [
+        a
+        for a in connector.activities(act.TEAM_CHANNEL)
+        if "Wednesday 3 April 2019" in a.cards()[0]["fallbackText"]
+    ]
     assert len(reminders) == 1

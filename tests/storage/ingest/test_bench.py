@@ -43,5 +43,7 @@ def test_synthetic_paper_is_read_back() -> None:
 
 def test_labels_are_in_the_package() -> None:
     assert sorted(p.name for p in Path(LABELS).glob("*.yaml")) == [
-        "002_999ec45b7f28a81f.yaml", "003_4dd778bd1dd047fe.yaml", "004_4b7e66cb435d1243.yaml",
-    ]  # fmt: skip
+        "002_999ec45b7f28a81f.yaml",
+        "003_4dd778bd1dd047fe.yaml",
+        "004_4b7e66cb435d1243.yaml",
+    ]

@@ -35,7 +35,7 @@ def sample() -> ChangeSet:
                 "In progress.",
                 date(2021, 9, 21),
                 HERE,
-            ),  # fmt: skip
+            ),
             Modification("MP154", "CH Returns SLA Amendment", None, None, None, HERE),
         ],
         releases=[
@@ -57,7 +57,7 @@ def sample() -> ChangeSet:
                 VagueDate.of_month(2019, 6),
                 "Back to the Panel in June.",
                 HERE,
-            ),  # fmt: skip
+            ),
             Milestone(
                 "SECMP0010",
                 MilestoneKind.DCC_PRELIMINARY_ASSESSMENT,
@@ -65,7 +65,7 @@ def sample() -> ChangeSet:
                 "Due early April.",
                 HERE,
             ),
-        ],  # fmt: skip
+        ],
         decisions=[Decision("MP107", Owner.PROPOSER, "decide which solution to take", HERE)],
     )
 
@@ -73,12 +73,20 @@ def sample() -> ChangeSet:
 def test_json_shape() -> None:
     data = sample().to_json()
     assert set(data) == {"documents", "modifications", "releases", "milestones", "decisions"}
-    assert data["documents"][0] == {"path": "paper.txt", "date": "2021-09-21",
-                                    "title": "SEC Releases Update",
-                                    "source": {"page": 2, "line": 7}}  # fmt: skip
-    assert data["modifications"][1] == {"ref": "MP154", "title": "CH Returns SLA Amendment",
-                                        "stage": None, "status": None, "as_of": None,
-                                        "source": {"page": 2, "line": 7}}  # fmt: skip
+    assert data["documents"][0] == {
+        "path": "paper.txt",
+        "date": "2021-09-21",
+        "title": "SEC Releases Update",
+        "source": {"page": 2, "line": 7},
+    }
+    assert data["modifications"][1] == {
+        "ref": "MP154",
+        "title": "CH Returns SLA Amendment",
+        "stage": None,
+        "status": None,
+        "as_of": None,
+        "source": {"page": 2, "line": 7},
+    }
     release = data["releases"][0]
     assert release["in_scope"] == ["MP109", "MP128B"] and release["removed"] == ["MP154"]
     assert release["partial"] == [{"ref": "MP109", "note": "document changes only"}]
@@ -100,7 +108,10 @@ def test_round_trip() -> None:
     st.sampled_from(list(MilestoneKind)),
 )
 def test_milestone_dates_round_trip(day: date, precision: Precision, kind: MilestoneKind) -> None:
-    value = (VagueDate.of_day(day) if precision is Precision.DAY
-             else VagueDate.of_month(day.year, day.month, precision))  # fmt: skip
+    value = (
+        VagueDate.of_day(day)
+        if precision is Precision.DAY
+        else VagueDate.of_month(day.year, day.month, precision)
+    )
     changes = ChangeSet(milestones=[Milestone("MP100", kind, value, "text", HERE)])
     assert ChangeSet.from_json(changes.to_json()) == changes

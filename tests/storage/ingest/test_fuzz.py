@@ -29,14 +29,29 @@ OWN_FRAGMENTS = [
     "Alert Thresholds’",
     "SECMPO0007 'Firmware for home displays'",
     "We will return to the Panel at the May 2019 meeting.",
-    "by early April", "mid-May", "the end of March 2019", "on 29 September",
+    "by early April",
+    "mid-May",
+    "the end of March 2019",
+    "on 29 September",
     "MP154 ‘Spare Parts’ should be removed from the scope of this release.",
     "SECAS is awaiting the Proper’s decision on which route to take",
-    "MP200\tA title\tRefinement", "(DUIS and MMC | . .", "changes only)",
+    "MP200\tA title\tRefinement",
+    "(DUIS and MMC | . .",
+    "changes only)",
     "https://smartenergycodecompany.co.uk/modifications/battery-alert-thresholds/",
-    "Page 4 of 9", "Administered by", "\f", " ", "’", "‘", "|", "\t", "\n\n",
-    "The Panel are requested to:", "AGREE to request a thing for MP12", "10th April 2017",
-]  # fmt: skip
+    "Page 4 of 9",
+    "Administered by",
+    "\f",
+    " ",
+    "’",
+    "‘",
+    "|",
+    "\t",
+    "\n\n",
+    "The Panel are requested to:",
+    "AGREE to request a thing for MP12",
+    "10th April 2017",
+]
 
 
 def _seed_lines() -> list[str]:
@@ -55,8 +70,13 @@ mixed_text = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=40)
 def check_change_set(source: SourceText, changes: ChangeSet) -> None:
     """What any extraction must satisfy, whatever the input."""
     assert [m.ref for m in changes.modifications] == [r.canonical for r in unique_refs(source.text)]
-    items: list[Any] = [*changes.documents, *changes.modifications, *changes.releases,
-             *changes.milestones, *changes.decisions]  # fmt: skip
+    items: list[Any] = [
+        *changes.documents,
+        *changes.modifications,
+        *changes.releases,
+        *changes.milestones,
+        *changes.decisions,
+    ]
     for item in items:
         assert 1 <= item.source.page <= len(source.pages)
         assert item.source.line >= 1

@@ -141,28 +141,45 @@ def test_narrative_sections() -> None:
     ("sentence", "phrase", "kind"),
     [
         ("We will return to the Panel at the May 2019 meeting.", "May 2019", K.PANEL_RETURN),
-        ("We will present this to the Working Group meeting on 3 April 2019.", "3 April 2019",
-         K.WORKING_GROUP),
+        (
+            "We will present this to the Working Group meeting on 3 April 2019.",
+            "3 April 2019",
+            K.WORKING_GROUP,
+        ),
         ("It goes to the June 2019 Working Group meeting.", "June 2019", K.WORKING_GROUP),
-        ("We expect the DCC response by early April 2019.", "early April 2019",
-         K.DCC_PRELIMINARY_ASSESSMENT),
-        ("We plan to re-request a Preliminary Assessment by the end of March 2019.",
-         "the end of March 2019", K.PA_REQUEST),
-        ("The Change Board vote will take place on 29 September 2021.", "29 September 2021",
-         K.CHANGE_BOARD_VOTE),
-        ("It is included if the Authority determines to approve it by 21 October 2021.",
-         "21 October 2021", K.AUTHORITY_DECISION),
-        ("Its Modification Report is expected to go to the CSC in October 2021.",
-         "October 2021", K.MODIFICATION_REPORT),
+        (
+            "We expect the DCC response by early April 2019.",
+            "early April 2019",
+            K.DCC_PRELIMINARY_ASSESSMENT,
+        ),
+        (
+            "We plan to re-request a Preliminary Assessment by the end of March 2019.",
+            "the end of March 2019",
+            K.PA_REQUEST,
+        ),
+        (
+            "The Change Board vote will take place on 29 September 2021.",
+            "29 September 2021",
+            K.CHANGE_BOARD_VOTE,
+        ),
+        (
+            "It is included if the Authority determines to approve it by 21 October 2021.",
+            "21 October 2021",
+            K.AUTHORITY_DECISION,
+        ),
+        (
+            "Its Modification Report is expected to go to the CSC in October 2021.",
+            "October 2021",
+            K.MODIFICATION_REPORT,
+        ),
         ("We will discuss it with the TABASC on 21 March 2019.", "21 March 2019", K.SUB_COMMITTEE),
-        ("The industry consultation closed on 1 March 2019.", "1 March 2019",
-         K.CONSULTATION_CLOSE),
+        ("The industry consultation closed on 1 March 2019.", "1 March 2019", K.CONSULTATION_CLOSE),
         ("It is a candidate for the November 2019 SEC Release.", "November 2019", None),
         ("We will update the Panel in April 2019 instead.", "April 2019", None),
         ("We will work on it across March and April.", "April", None),
         ("It was a sunny day on 3 April 2019.", "3 April 2019", None),
     ],
-)  # fmt: skip
+)
 def test_classify(sentence: str, phrase: str, kind: K | None) -> None:
     start = sentence.index(phrase)
     if "instead" in sentence:  # whole sentences with "instead" are skipped before classifying
@@ -178,7 +195,7 @@ def test_classify(sentence: str, phrase: str, kind: K | None) -> None:
         ("‘Removing Table 28c | from the GBCS’", "Removing Table 28c from the GBCS"),
         ("Batch 5 —", "Batch 5"),
     ],
-)  # fmt: skip
+)
 def test_clean_title(raw: str, clean: str) -> None:
     assert clean_title(raw) == clean
 

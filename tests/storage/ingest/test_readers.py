@@ -41,8 +41,11 @@ def make_docx() -> bytes:
     document.add_heading(SEC_LINES[0], 0)
     document.add_paragraph(SEC_LINES[1])
     table = document.add_table(rows=3, cols=3)
-    rows = [("Reference", "Title", "Status"), ("MP159", "Credit Cover Review", "Refinement"),
-            ("MP167", "Review of SEC documents", "Report Phase")]  # fmt: skip
+    rows = [
+        ("Reference", "Title", "Status"),
+        ("MP159", "Credit Cover Review", "Refinement"),
+        ("MP167", "Review of SEC documents", "Report Phase"),
+    ]
     for r, row in enumerate(rows):
         for c, value in enumerate(row):
             table.cell(r, c).text = value
@@ -109,8 +112,10 @@ def test_docx_paragraphs_tables_and_page_breaks(tmp_path: Path) -> None:
     assert "MP159\tCredit Cover Review\tRefinement" in source.pages[0]
     assert source.title == "Modification update"
     mods = {m.ref: (m.title, m.status) for m in extract(source).modifications}
-    assert mods == {"MP159": ("Credit Cover Review", "Refinement"),
-                    "MP167": ("Review of SEC documents", "Report Phase")}  # fmt: skip
+    assert mods == {
+        "MP159": ("Credit Cover Review", "Refinement"),
+        "MP167": ("Review of SEC documents", "Report Phase"),
+    }
 
 
 def test_saved_web_page(tmp_path: Path) -> None:
@@ -154,11 +159,17 @@ BAD_FILES = [
     ("other.docx", zip_without_word_parts(), "damaged or truncated"),
     ("locked.docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "password-protected"),
     ("noise.txt", bytes(range(256)) * 4, "not a text document"),
-    ("recipe.txt", b"Whisk two eggs with sugar, fold in flour and bake for 20 minutes.",
-     "does not look like a SEC paper"),
-    ("recipe.html", b"<html><body><h1>Cakes</h1><p>Bake at 180C.</p></body></html>",
-     "does not look like a SEC paper"),
-]  # fmt: skip
+    (
+        "recipe.txt",
+        b"Whisk two eggs with sugar, fold in flour and bake for 20 minutes.",
+        "does not look like a SEC paper",
+    ),
+    (
+        "recipe.html",
+        b"<html><body><h1>Cakes</h1><p>Bake at 180C.</p></body></html>",
+        "does not look like a SEC paper",
+    ),
+]
 
 
 @pytest.mark.parametrize(("name", "data", "message"), BAD_FILES)

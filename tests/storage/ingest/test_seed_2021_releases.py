@@ -41,16 +41,37 @@ def test_release_names_and_go_live_days() -> None:
 
 def test_scopes() -> None:
     assert release("November 2021 SEC Release").in_scope == (
-        "SECMP0007", "MP077", "MP090", "MP105", "MP138", "MP149", "MP150", "MP157", "MP158",
-        "MP164", "MP180",
-    )  # fmt: skip
+        "SECMP0007",
+        "MP077",
+        "MP090",
+        "MP105",
+        "MP138",
+        "MP149",
+        "MP150",
+        "MP157",
+        "MP158",
+        "MP164",
+        "MP180",
+    )
     assert release("February 2022 SEC Release").in_scope == (
-        "MP109", "MP116", "MP121", "MP128B", "MP159", "MP167", "DP173",
-    )  # fmt: skip
+        "MP109",
+        "MP116",
+        "MP121",
+        "MP128B",
+        "MP159",
+        "MP167",
+        "DP173",
+    )
     assert release("June 2022 SEC Release").in_scope == ("SECMP0015", "SECMP0024", "MP104")
     assert release("November 2022 SEC Release").in_scope == (
-        "SECMP0015", "SECMP0056", "MP078", "MP099", "MP107", "MP140", "MP141",
-    )  # fmt: skip
+        "SECMP0015",
+        "SECMP0056",
+        "MP078",
+        "MP099",
+        "MP107",
+        "MP140",
+        "MP141",
+    )
 
 
 def test_mp154_removed_and_mp128b_added_to_february_2022() -> None:

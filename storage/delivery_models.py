@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import JSON, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.models import Base
+from storage.base import Base
 from storage.types import UtcDateTime
 
 DELIVERY_STATES = ("pending", "sending", "sent", "late_sent", "skipped", "dead")

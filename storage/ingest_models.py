@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import JSON, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.models import Base
+from storage.base import Base
 from storage.types import UtcDateTime
 
 PENDING, APPLIED, DISCARDED, EXPIRED = "pending", "applied", "discarded", "expired"

@@ -11,27 +11,14 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    MetaData,
     String,
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from storage.base import Base
 from storage.types import UtcDateTime
-
-# Stable constraint names so Alembic migrations are the same on SQLite and PostgreSQL.
-NAMING = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING)
 
 
 class Document(Base):
@@ -262,10 +249,3 @@ class SlackEventReceipt(Base):
 
     event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     received_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
-
-
-# Feature models on the same Base, imported here so Alembic sees every table.
-from storage import delivery_models  # noqa: E402,F401,I001
-from storage import teams_models  # noqa: E402,F401
-from storage import nudge_models  # noqa: E402,F401
-from storage import ingest_models  # noqa: E402,F401

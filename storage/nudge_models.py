@@ -12,7 +12,8 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from storage.models import Base, Decision
+from storage.base import Base
+from storage.models import Decision
 from storage.types import UtcDateTime
 
 

@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.models import Base
+from storage.base import Base
 from storage.types import UtcDateTime
 
 CONVERSATION_TYPES = ("personal", "channel", "groupChat")

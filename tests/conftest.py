@@ -16,8 +16,8 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.db import make_engine, session_factory, transaction
-from storage.models import Base
 from storage.sample import load_sample
+from storage.schema import Base
 
 POSTGRES_URL = os.environ.get(
     "SECBOT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"

@@ -8,7 +8,7 @@ from alembic import context
 from sqlalchemy import Engine
 
 from storage.db import DEFAULT_DATABASE_URL, make_engine
-from storage.models import Base
+from storage.schema import Base
 from storage.search_index import include_object
 
 config = context.config

@@ -21,8 +21,8 @@ from typer.testing import CliRunner
 from bot.cli import app
 from sec.workdays import WorkingCalendar
 from storage.db import make_engine, session_factory, transaction
-from storage.models import Base
 from storage.sample import load_sample
+from storage.schema import Base
 from tests.conftest import database_url_for, drop_test_engine, make_test_engine
 
 # --- in process, clock frozen -----------------------------------------------------------------

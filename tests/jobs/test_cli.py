@@ -9,8 +9,8 @@ from typer.testing import CliRunner
 
 from bot.cli import app
 from storage.db import make_engine, session_factory, transaction
-from storage.models import Base
 from storage.sample import load_sample
+from storage.schema import Base
 from tests.fakes.slack_api import FakeSlack
 from tests.jobs.conftest import TOKEN, posted, subscribe
 

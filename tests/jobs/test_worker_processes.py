@@ -28,9 +28,10 @@ from jobs.dispatch import reminders_job
 from jobs.payloads import metadata
 from sec.timefmt import now
 from storage.db import session_factory, transaction
-from storage.models import Base, Contact, Modification
+from storage.models import Contact, Modification
 from storage.outbox import NewDelivery, enqueue_deliveries
 from storage.sample import load_sample
+from storage.schema import Base
 from tests.conftest import database_url_for, drop_test_engine, make_test_engine
 from tests.fakes.slack_api import FakeSlack
 from tests.jobs.conftest import TOKEN, london, make_ctx, rows, stored, subscribe

@@ -9,8 +9,8 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
 from storage.db import session_factory, transaction, upgrade
-from storage.models import Base
 from storage.sample import load_sample
+from storage.schema import Base
 from storage.search_index import include_object
 from tests.conftest import drop_test_engine, make_test_engine
 

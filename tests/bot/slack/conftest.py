@@ -26,8 +26,8 @@ from bot.settings import Settings
 from bot.slack.redact import RedactingFilter, install_redaction
 from bot.web import create_web_app
 from storage.db import make_engine, session_factory, transaction
-from storage.models import Base
 from storage.sample import load_sample
+from storage.schema import Base
 from tests.conftest import BACKENDS
 from tests.fakes.signing import action_body, event_body, signed_headers, slash_command_body
 from tests.fakes.slack_api import FakeSlack

@@ -1,0 +1,20 @@
+"""Every model module, imported once, so the metadata (Alembic, create_all) sees every table.
+
+Model modules import ``Base`` from ``storage.base`` and never each other's registry; whoever needs
+the whole schema imports this module.
+"""
+
+from __future__ import annotations
+
+from storage import (  # noqa: F401  (imported for their tables)
+    delivery_models,
+    ingest_models,
+    models,
+    nudge_models,
+    teams_models,
+)
+from storage.base import Base
+
+metadata = Base.metadata
+
+__all__ = ["Base", "metadata"]

@@ -38,6 +38,23 @@ from storage.models import (
 
 ADD, UPDATE, CONFLICT, KEEP = "+", "~", "!", "="
 
+# The kinds of applied change that become change events (issue 13): a stage moved, the status
+# (latest update) changed, the implementation date or target release changed, added to or removed
+# from a release's scope, a release's go-live moved, a new modification raised, a decision
+# recorded (Change Board vote, Authority decision, withdrawal), a title changed.
+EVENT_KINDS = (
+    "stage",
+    "status",
+    "implementation",
+    "target_release",
+    "scope_added",
+    "scope_removed",
+    "go_live",
+    "raised",
+    "decision",
+    "title",
+)
+
 
 @dataclass(frozen=True)
 class Change:
@@ -47,6 +64,13 @@ class Change:
     subject: str
     what: str
     source: str
+    # What people care about, for change notifications (None: bookkeeping nobody is told of).
+    # One of EVENT_KINDS; ref/release say what it is about; before/after are short display text.
+    event: str | None = None
+    ref: str | None = None
+    release: str | None = None
+    before: str | None = None
+    after: str | None = None
 
     def line(self) -> str:
         return f"{self.action} {self.subject}: {self.what}  [{self.source}]"

@@ -21,7 +21,7 @@ release that is not otherwise described.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sec.lifecycle import MilestoneKind, Owner, Stage
@@ -36,6 +36,11 @@ def _iso(day: date | None) -> str | None:
 
 def _day(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
+
+
+def _given(**fields: Any) -> Json:
+    """The optional fields that are set, so a paper's change set keeps its short shape."""
+    return {key: value for key, value in fields.items() if value is not None}
 
 
 @dataclass(frozen=True)
@@ -56,10 +61,19 @@ class SourcePos:
 
 @dataclass(frozen=True)
 class Document:
+    """Where the facts come from: a paper (path), a web page (url, fetched_at) or the sample data.
+
+    ``kind`` is ``paper``, ``page``, ``sample`` or ``admin``. A page is true on the day it was
+    fetched; its own dates go into the history as they are.
+    """
+
     path: str
     date: date | None
     title: str
     source: SourcePos
+    kind: str = "paper"
+    url: str | None = None
+    fetched_at: datetime | None = None
 
     def to_json(self) -> Json:
         return {
@@ -67,7 +81,23 @@ class Document:
             "date": _iso(self.date),
             "title": self.title,
             "source": self.source.to_json(),
+            **_given(
+                kind=self.kind if self.kind != "paper" else None,
+                url=self.url,
+                fetched_at=self.fetched_at.isoformat() if self.fetched_at else None,
+            ),
         }
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One dated line of a modification's timeline ("03 Mar 2021 Present to Working Group")."""
+
+    date: date
+    text: str
+
+    def to_json(self) -> Json:
+        return {"date": self.date.isoformat(), "text": self.text}
 
 
 @dataclass(frozen=True)
@@ -78,6 +108,17 @@ class Modification:
     status: str | None
     as_of: date | None
     source: SourcePos
+    # Fields the website's modification pages carry (papers rarely do); None = not stated.
+    proposer: str | None = None
+    lead_analyst: str | None = None
+    raised_on: date | None = None
+    implementation: str | None = None  # as shown: "Targeted for Jun 21 SEC Release", "Unknown"
+    implementation_date: date | None = None
+    release: str | None = None  # the SEC Release the implementation names ("November 2020")
+    stage_inferred: bool = False  # the page showed no Stage; read from the latest update
+    url: str | None = None  # the modification's web page
+    dcc_impact: bool | None = None
+    history: tuple[HistoryEntry, ...] = ()  # the dated timeline, oldest first
 
     def to_json(self) -> Json:
         return {
@@ -87,6 +128,18 @@ class Modification:
             "status": self.status,
             "as_of": _iso(self.as_of),
             "source": self.source.to_json(),
+            **_given(
+                proposer=self.proposer,
+                lead_analyst=self.lead_analyst,
+                raised_on=_iso(self.raised_on),
+                implementation=self.implementation,
+                implementation_date=_iso(self.implementation_date),
+                release=self.release,
+                stage_inferred=self.stage_inferred or None,
+                url=self.url,
+                dcc_impact=self.dcc_impact,
+                history=[entry.to_json() for entry in self.history] or None,
+            ),
         }
 
 
@@ -231,11 +284,15 @@ class ChangeSet:
 
 
 def _document(data: Json) -> Document:
+    fetched = data.get("fetched_at")
     return Document(
         path=data["path"],
         date=_day(data.get("date")),
         title=data.get("title", ""),
         source=SourcePos.from_json(data.get("source")),
+        kind=data.get("kind", "paper"),
+        url=data.get("url"),
+        fetched_at=datetime.fromisoformat(fetched) if fetched else None,
     )
 
 
@@ -248,6 +305,19 @@ def _modification(data: Json) -> Modification:
         status=data.get("status"),
         as_of=_day(data.get("as_of")),
         source=SourcePos.from_json(data.get("source")),
+        proposer=data.get("proposer"),
+        lead_analyst=data.get("lead_analyst"),
+        raised_on=_day(data.get("raised_on")),
+        implementation=data.get("implementation"),
+        implementation_date=_day(data.get("implementation_date")),
+        release=data.get("release"),
+        stage_inferred=bool(data.get("stage_inferred", False)),
+        url=data.get("url"),
+        dcc_impact=data.get("dcc_impact"),
+        history=tuple(
+            HistoryEntry(date.fromisoformat(h["date"]), h.get("text", ""))
+            for h in data.get("history", ())
+        ),
     )
 
 

@@ -22,7 +22,15 @@ from typing import Any, TypeVar
 
 from sqlalchemy import text
 
-from bench import fanout, ingest_accuracy, latency, plan_year, search_scale, stress_store
+from bench import (
+    fanout,
+    ingest_accuracy,
+    latency,
+    plan_year,
+    search_scale,
+    stress_store,
+    sync_speed,
+)
 from bench.report import Table, append_results, machine, verdict
 from storage.db import make_engine
 
@@ -239,6 +247,12 @@ def year_plan(table: Table, stores: dict[str, Any]) -> None:
             )
 
 
+def sync_figures(table: Table) -> None:
+    """The website sync against the fake SECAS site (bench.sync_speed; SQLite)."""
+    for case, result, aim, ok in sync_speed.rows(sync_speed.measure()):
+        table.add("sync", case, result, aim, ok)
+
+
 def main() -> int:
     started = time.monotonic()
     table = Table()
@@ -251,6 +265,7 @@ def main() -> int:
         section(table, "latency", lambda: slash_latency(table, stores))
         section(table, "fan-out", lambda: fan_out(table, tmp, version is not None))
         section(table, "plan a year", lambda: year_plan(table, stores))
+        section(table, "sync speed", lambda: sync_figures(table))
     if version is not None:
         for schema in SCHEMAS:
             stress_store.drop_postgres(PG_URL, schema)

@@ -1,11 +1,12 @@
 """Reminder fan-out: 10,000 deliveries due at once, through the outbox to a paced fake Slack.
 
 Ten real reminders (planned from the sample data, rendered by the real templates) are queued
-for 1,000 channels each with ``enqueue_deliveries``, all due now. The fake Slack
-(``bench.slack_fake``, its own process) accepts one message a second per channel and answers
-429 with Retry-After beyond. The dispatcher is the worker's own: ``jobs.dispatch.dispatch_due``
-with the real ``SlackSender`` and ``Pacer(1.0)``, run as the every-minute job runs it (a run
-that leaves rows behind is followed by the next one at the next minute).
+for 1,000 channels each with ``enqueue_deliveries``, all due now. The fake Slack (the tests'
+``tests.fakes.slack_api``, paced, in its own process) accepts one message a second per channel
+and answers 429 with Retry-After beyond. The dispatcher is the worker's own:
+``jobs.dispatch.dispatch_due`` with the real ``SlackSender`` and ``Pacer(1.0)``, run as the
+every-minute job runs it (a run that leaves rows behind is followed by the next one at the next
+minute).
 
 The floor is what the rate limit allows: the most messages any channel gets times the pacing
 interval (10 x 1 s). Counted at the fake: sent once, duplicated, lost.
@@ -134,7 +135,7 @@ def drain(engine: Engine, base_url: str) -> tuple[float, int]:
 
 def start_fake() -> tuple[subprocess.Popen[str], str]:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "bench.slack_fake", "--pace", str(PACE)],
+        [sys.executable, "-m", "tests.fakes.slack_api", "--pace", str(PACE)],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,

@@ -21,11 +21,11 @@ FLOOR_TEXT = "secbot floor: acknowledged."
 
 def create_floor_app(settings: Settings) -> Starlette:
     """The floor's ASGI app, configured from the same settings as the real one."""
-    assert settings.slack_signing_secret is not None and settings.slack_bot_token is not None
-    token = settings.slack_bot_token.get_secret_value()
+    assert settings.slack.signing_secret is not None and settings.slack.bot_token is not None
+    token = settings.slack.bot_token.get_secret_value()
     app = App(
         name="secbot-floor",
-        signing_secret=settings.slack_signing_secret.get_secret_value(),
+        signing_secret=settings.slack.signing_secret.get_secret_value(),
         client=build_client(settings, token),
         process_before_response=False,
     )

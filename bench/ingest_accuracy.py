@@ -72,7 +72,9 @@ def predicted_facts(changes: ChangeSet) -> Facts:
         facts["partial"] |= {(rel["name"], item["ref"]) for item in rel["partial"]}
     for item in data["milestones"]:
         _milestone_facts(facts, item["ref"], item["kind"], item["date"], item["precision"])
-    facts["decisions"] = {(d["ref"], d["owner"]) for d in data["decisions"]}
+    # Work owed (a wait with a kind, such as the DCC's Impact Assessment) is not a decision.
+    decisions = [d for d in data["decisions"] if d.get("kind", "decision") == "decision"]
+    facts["decisions"] = {(d["ref"], d["owner"]) for d in decisions}
     return facts
 
 

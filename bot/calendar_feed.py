@@ -220,7 +220,7 @@ def calendar_ics(
 
     DTSTAMP is when the store's calendar data last changed, so the same data gives the same bytes.
     """
-    first, last = default_window(today(services.settings.tz))
+    first, last = default_window(today())
     with services.sessions() as session:
         events = calendar_events(session, start=start or first, end=end or last)
         stamp = get_data_stamp(session)

@@ -11,10 +11,11 @@ from typing import Annotated
 
 import typer
 
+from bot.commands_cli._entry import cli_services, load_or_refuse
 from bot.console import run_console
+from bot.context import console_context
 from bot.render import render_text
-from bot.router import Context
-from bot.services import Services, build_services
+from bot.services import Services
 from sec.timefmt import today
 from sec.vague_dates import parse_vague_date
 from storage.db import transaction, upgrade
@@ -46,8 +47,14 @@ AsOf = Annotated[
 ]
 
 
+@app.callback()
+def load_configuration(context: typer.Context) -> None:
+    # Once per invocation, before any command: a bad setting stops here with one line.
+    context.obj = load_or_refuse()
+
+
 def services() -> Services:
-    return build_services()
+    return cli_services()
 
 
 @app.command()
@@ -69,16 +76,15 @@ def init(
 def ask(
     text: Annotated[list[str], typer.Argument(help="the chat command, e.g. status MP159")],
     as_of: AsOf = None,
+    show_all: Annotated[
+        bool, typer.Option("--all", help="a list in full, not a page at a time")
+    ] = False,
 ) -> None:
     """Answer one chat command as plain text (exit 0 answered, 1 not found or user error)."""
     day = parse_day(as_of) or today()
     svc = services()
-    answer = svc.router.answer(
-        " ".join(text),
-        Context(
-            as_of=day, user="console", is_direct=True, is_admin="console" in svc.settings.admins
-        ),
-    )
+    line = " ".join(text) + (" --all" if show_all else "")
+    answer = svc.router.handle(line, console_context(svc, as_of=day)).answer
     typer.echo(render_text(answer))
     raise typer.Exit(EXIT_ANSWERED if answer.ok else EXIT_NOT_FOUND)
 

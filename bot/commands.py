@@ -1,7 +1,8 @@
 """Turn what people type into a command: `status MP159`, or "where is mp 7 at?".
 
-Explicit commands start with a command word. Anything else is read as a question: references,
-release months and keywords found with our own parsers decide which answer fits.
+Explicit commands start with a command word (a mistyped one is corrected with rapidfuzz).
+Anything else goes to the `question` route, where bot.understanding reads it with a confidence;
+without that route (tests of the parser alone) a small keyword reader below stands in.
 """
 
 from __future__ import annotations
@@ -9,8 +10,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.understanding.vocabulary import correct_command_word
 from sec.references import find_refs, parse_ref
 from sec.releases import parse_release_month
+
+# The route that reads free questions (bot/answers/questions.py -> bot.understanding).
+QUESTION = "question"
 
 # Words that start a command even when spelled a little differently.
 ALIASES = {
@@ -111,9 +116,20 @@ def parse_command(text: str, *, known: set[str]) -> Command:
         return Command("help", "", public)
     first, _, rest = cleaned.partition(" ")
     word = ALIASES.get(first.lower(), first.lower())
-    if word in known:
+    if word in known and word != QUESTION:
         return Command(word, rest.strip(), public)
+    corrected = correct_command_word(word, known - {QUESTION})
+    if corrected is not None and (rest.strip() or corrected in _BARE_COMMANDS):
+        return Command(corrected, rest.strip(), public)  # "staus 27" is status 27
+    if QUESTION in known:
+        return Command(QUESTION, cleaned, public)
     return _from_question(cleaned, public)
+
+
+# Commands that make sense alone, so a mistyped one word ("relases") is still corrected.
+_BARE_COMMANDS = frozenset(
+    {"releases", "meetings", "deadlines", "pending", "help", "subscriptions"}
+)
 
 
 def _from_question(text: str, public: bool) -> Command:

@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import TextIO
 
+from bot.context import console_context
 from bot.render import render_text
-from bot.router import Context
 from bot.services import Services
-from sec.timefmt import today
 
 BANNER = (
     "secbot console. Ask as you would in Slack: status MP159, release Feb 2022, releases,\n"
@@ -38,11 +37,5 @@ def run_console(
             break
         if not line.strip():
             continue
-        ctx = Context(
-            as_of=as_of or today(),
-            user="console",
-            surface="console",
-            is_direct=True,
-            is_admin="console" in svc.settings.admins,
-        )
-        print(render_text(svc.router.answer(line, ctx)), file=stdout, flush=True)
+        reply = svc.router.handle(line, console_context(svc, as_of=as_of))
+        print(render_text(reply.answer), file=stdout, flush=True)

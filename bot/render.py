@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.answers import freshness
 from bot.templating import TEMPLATES, render
 from bot.views import Answer
 
@@ -16,4 +17,6 @@ def template_kind(answer: Answer, surface: str) -> str:
 
 def render_text(answer: Answer) -> str:
     """Plain text for the console and the command line."""
-    return render("text", template_kind(answer, "text"), m=answer.model)
+    text = render("text", template_kind(answer, "text"), m=answer.model)
+    said = freshness.text_of(answer)  # where the facts come from, and how old they are
+    return f"{text}\n\n{said}" if said else text

@@ -1,6 +1,8 @@
 """One command router for every surface: Slack, Teams, the console and `secbot ask`.
 
 Each feature module exposes ``register(router)``; ``build_router()`` wires them in one place.
+``Router.handle`` parses a line (``Router.parse``, the one place text becomes a Command) and
+answers it, returning both so a surface can honour how it was asked (e.g. "public").
 """
 
 from __future__ import annotations
@@ -10,26 +12,17 @@ import logging
 import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.answers import freshness
 from bot.commands import Command, parse_command
+from bot.context import Context
 from bot.views import Answer, message
 
+__all__ = ["Context", "Handler", "Reply", "Route", "Router", "build_router"]
+
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Context:
-    """Who asks, where, and the day the answer is as of (what was known then, what was next)."""
-
-    as_of: date
-    user: str | None = None
-    channel: str | None = None
-    surface: str = "console"  # console | slack | teams
-    is_admin: bool = False
-    is_direct: bool = False  # a DM with the bot, or the console
 
 
 Handler = Callable[[Session, str, Context], Answer]
@@ -44,22 +37,49 @@ class Route:
     admin: bool = False
 
 
+@dataclass(frozen=True)
+class Reply:
+    """The command a line was read as, and its answer."""
+
+    command: Command
+    answer: Answer
+
+    @property
+    def public(self) -> bool:
+        """The person asked for the answer to be posted to the channel."""
+        return self.command.public
+
+
 @dataclass
 class Router:
     """Maps command names to handlers and answers text."""
 
     sessions: sessionmaker[Session]
     routes: dict[str, Route] = field(default_factory=dict)
+    # Free-question readers, registered by the feature modules beside their commands
+    # (bot.understanding asks each for a reading of a question and picks the surest).
+    questions: list[tuple[str, Callable[..., object]]] = field(default_factory=list)
+
+    def register_question(self, name: str, reader: Callable[..., object]) -> None:
+        self.questions.append((name, reader))
 
     def register(
         self, name: str, handler: Handler, *, usage: str, description: str, admin: bool = False
     ) -> None:
         self.routes[name] = Route(name, handler, usage, description, admin)
 
+    def parse(self, text: str) -> Command:
+        """The command a line of chat asks for, among the registered routes."""
+        return parse_command(text, known=set(self.routes))
+
+    def handle(self, text: str, ctx: Context) -> Reply:
+        """Read and answer one chat command or question; never raises for bad input."""
+        command = self.parse(text)
+        return Reply(command, self.dispatch(command, ctx))
+
     def answer(self, text: str, ctx: Context) -> Answer:
-        """Answer one chat command or question; never raises for bad input."""
-        command = parse_command(text, known=set(self.routes))
-        return self.dispatch(command, ctx)
+        """Shorthand for ``handle(text, ctx).answer`` where how it was asked does not matter."""
+        return self.handle(text, ctx).answer
 
     def dispatch(self, command: Command, ctx: Context) -> Answer:
         route = self.routes.get(command.name)
@@ -72,7 +92,9 @@ class Router:
             )
         try:
             with self.sessions() as session, session.begin():
-                return route.handler(session, command.args, ctx)
+                answer = route.handler(session, command.args, ctx)
+                # Every answer of facts says where they come from and how old they are.
+                return freshness.complete(session, answer, today=ctx.as_of)
         except Exception:
             log.exception("command %s failed", command.name)
             return message(

@@ -8,7 +8,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.router import Router, build_router
-from bot.settings import Settings
+from bot.settings import Settings, load_settings
 from storage.db import make_engine, session_factory
 
 
@@ -21,7 +21,8 @@ class Services:
 
 
 def build_services(settings: Settings | None = None) -> Services:
-    settings = settings or Settings()
-    engine = make_engine(settings.database_url)
+    """The parts, from the entry point's settings (loaded from the environment if none)."""
+    settings = settings or load_settings()
+    engine = make_engine(settings.database.url)
     sessions = session_factory(engine)
     return Services(settings, engine, sessions, build_router(sessions))

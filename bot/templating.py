@@ -12,7 +12,7 @@ from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
 from bot.escaping import escape_mrkdwn, escape_teams, truncate
-from sec.timefmt import uk_date, uk_datetime, uk_short_date
+from sec.timefmt import go_live_phrase, today, uk_date, uk_datetime, uk_short_date
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -23,6 +23,14 @@ def _uk(value: date | datetime | None, style: str = "long") -> str:
     if isinstance(value, datetime):
         return uk_datetime(value)
     return uk_short_date(value) if style == "short" else uk_date(value)
+
+
+def _go_live(
+    day: date, as_of: date | None = None, happened: bool | None = None, cap: bool = False
+) -> str:
+    """ "goes live on …" / "went live on …" / "was due to go live on …", against the answer's day."""
+    phrase = go_live_phrase(day, as_of or today(), happened=happened)
+    return phrase[:1].upper() + phrase[1:] if cap else phrase
 
 
 def _json_string(value: object) -> str:
@@ -47,6 +55,7 @@ def environment(surface: str) -> SandboxedEnvironment:
         teams=escape_teams,
         cut=truncate,
         json=_json_string,
+        golive=_go_live,
     )
     return env
 

@@ -89,6 +89,10 @@ class HistoryView:
     title: str
     url: str | None
     entries: list[HistoryEntryView]
+    # "what changed between 2019 and 2021": the period, and the standing before and after it.
+    period: str | None = None
+    before: HistoryEntryView | None = None
+    after: HistoryEntryView | None = None
 
 
 @dataclass(frozen=True)

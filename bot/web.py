@@ -3,19 +3,22 @@
 POST /slack/events   commands, events and interactivity (Bolt verifies Slack's signature)
 GET  /slack/install, /slack/oauth_redirect   the multi-workspace install (OAuth), when set up
 GET  /healthz        200 when the database answers, 503 otherwise
-GET  /calendar.ics   the iCalendar feed (bot.calendar_feed), 404 until that module exists
+GET  /calendar.ics   the iCalendar feed (bot.calendar_feed); the last good copy, or 503 with
+                     Retry-After, while the database is down
 
-Bolt's App is synchronous, so each Slack request is dispatched in a worker thread: the event loop
-stays free while a listener acknowledges, and lazy listeners carry on in Bolt's own threads.
-Request bodies over MAX_BODY_BYTES are refused with 413 before they are read in full.
+Request bodies over MAX_BODY_BYTES are refused with 413 before they are read in full; then the
+signature is checked and the body's shape judged (bot.slack.gate) before Bolt parses anything,
+so junk gets 400/401 and one rate-limited log line, never a 500 or a logged body. Bolt's App is
+synchronous, so each Slack request is dispatched in a worker thread: the event loop stays free
+while a listener acknowledges; answers run on their own bounded pool (bot.slack.app).
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import logging
-from typing import TYPE_CHECKING, Any
+import threading
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
 from slack_bolt import App
 from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
@@ -28,7 +31,9 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from bot import calendar_feed
 from bot.slack.app import create_slack_app, slack_configured
+from bot.slack.gate import Refusal, RefusalLog, check_shape, check_signature
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -38,7 +43,7 @@ log = logging.getLogger(__name__)
 # Slack's payloads are small (a message is at most 40,000 characters; a modal submission a few
 # hundred KB). Bolt for JavaScript refuses bodies over 4 MB by default; so do we.
 MAX_BODY_BYTES = 4 * 1024 * 1024
-CALENDAR_MODULE = "bot.calendar_feed"
+CALENDAR_RETRY_AFTER = "120"  # seconds: a database restart rarely takes longer
 
 
 class _TooLarge(Exception):
@@ -95,11 +100,25 @@ def _ping(engine: Engine) -> None:
         conn.execute(text("select 1"))
 
 
-def _slack_routes(app: App) -> list[Route]:
+def _slack_routes(app: App, signing_secret: str) -> list[Route]:
+    refusals = RefusalLog()
+
     async def events(request: Request) -> Response:
+        body = await request.body()
+        headers = {k.lower(): v for k, v in request.headers.items()}
+        refusal = check_signature(signing_secret, headers, body) or check_shape(
+            body, headers.get("content-type", "")
+        )
+        if refusal is not None:
+            refusals.refused(refusal, request.client.host if request.client else "unknown")
+            return PlainTextResponse(refusal.reason, status_code=refusal.status)
         try:
-            bolt_request = to_bolt_request(request, await request.body())
-        except UnicodeDecodeError:  # Slack sends UTF-8; anything else is not from Slack
+            bolt_request = to_bolt_request(request, body)
+        except Exception:  # checked above; a shape Bolt still cannot parse is not Slack's
+            refusals.refused(
+                Refusal(400, "a body Bolt cannot parse"),
+                request.client.host if request.client else "unknown",
+            )
             return PlainTextResponse("Bad request", status_code=400)
         return to_starlette_response(await run_in_threadpool(app.dispatch, bolt_request))
 
@@ -108,7 +127,10 @@ def _slack_routes(app: App) -> list[Route]:
     if flow is not None:
 
         async def install(request: Request) -> Response:
-            bolt_request = to_bolt_request(request, await request.body())
+            try:
+                bolt_request = to_bolt_request(request, await request.body())
+            except Exception:
+                return PlainTextResponse("Bad request", status_code=400)
             handle = (
                 flow.handle_installation
                 if request.url.path == flow.install_path
@@ -120,15 +142,42 @@ def _slack_routes(app: App) -> list[Route]:
     return routes
 
 
+def _calendar_endpoint(services: Services) -> Callable[[Request], Awaitable[Response]]:
+    """GET /calendar.ics; while the database is down, the last good copy or a 503."""
+    last_good: list[bytes] = []
+    lock = threading.Lock()
+
+    async def calendar(request: Request) -> Response:
+        try:
+            body = await run_in_threadpool(calendar_feed.calendar_ics, services)
+        except Exception:
+            log.warning("calendar feed: the database did not answer", exc_info=True)
+            with lock:
+                kept = last_good[-1] if last_good else None
+            if kept is None:
+                return PlainTextResponse(
+                    "The calendar is unavailable for a moment; try again shortly.",
+                    status_code=503,
+                    headers={"Retry-After": CALENDAR_RETRY_AFTER},
+                )
+            return Response(kept, media_type=_ICS, headers={"Cache-Control": "max-age=60"})
+        with lock:
+            last_good[:] = [body]
+        return Response(body, media_type=_ICS, headers={"Cache-Control": "max-age=300"})
+
+    return calendar
+
+
+_ICS = "text/calendar; charset=utf-8"
+
+
 def _not_configured(request: Request) -> Response:
     return JSONResponse({"error": "Slack is not configured on this server"}, status_code=503)
 
 
 def _teams_routes(services: Services) -> list[BaseRoute]:
     """The Teams messaging endpoint, when Teams is configured (the SDK is slow to import)."""
-    from bot.teams.settings import TeamsSettings
-
-    teams = TeamsSettings()
+    teams = services.settings.teams
     if not teams.enabled:
         return []
     from bot.teams.app import teams_routes
@@ -142,7 +191,6 @@ def create_web_app(
     *,
     slack_events: bool = True,
     max_body_bytes: int = MAX_BODY_BYTES,
-    calendar_module: str = CALENDAR_MODULE,
 ) -> Starlette:
     """The ASGI app. slack_events=False leaves Slack to Socket Mode (no HTTP endpoint)."""
 
@@ -154,22 +202,19 @@ def create_web_app(
             return JSONResponse({"ok": False, "database": "unreachable"}, status_code=503)
         return JSONResponse({"ok": True, "database": "ok"})
 
-    async def calendar(request: Request) -> Response:
-        if importlib.util.find_spec(calendar_module) is None:
-            return PlainTextResponse("Not found", status_code=404)
-        feed: Any = importlib.import_module(calendar_module)
-        body = await run_in_threadpool(feed.calendar_ics, services)
-        return Response(
-            body,
-            media_type="text/calendar; charset=utf-8",
-            headers={"Cache-Control": "max-age=300"},
-        )
+    calendar = _calendar_endpoint(services)
 
     routes: list[BaseRoute] = [Route("/healthz", healthz), Route("/calendar.ics", calendar)]
+    slack_app: App | None = None
     if slack_events and slack_configured(services.settings):
-        routes += _slack_routes(create_slack_app(services))
+        secret = services.settings.slack.signing_secret
+        signing_secret = secret.get_secret_value() if secret is not None else ""
+        slack_app = create_slack_app(services)
+        routes += _slack_routes(slack_app, signing_secret)
     elif slack_events:
         routes.append(Route("/slack/events", _not_configured, methods=["POST"]))
     routes += _teams_routes(services)
     limit = Middleware(BodySizeLimit, max_bytes=max_body_bytes)
-    return Starlette(routes=routes, middleware=[limit])
+    web = Starlette(routes=routes, middleware=[limit])
+    web.state.slack_app = slack_app  # the Bolt app (or None): tests wait on its listeners
+    return web

@@ -1,7 +1,8 @@
-"""What every job is handed: sessions, senders, the renderer, the policy and the outbox rules.
+"""What every job is handed: sessions, senders, the directory, the renderer, the policies and
+the outbox rules.
 
 ``jobs`` may not import ``bot``, so the renderer (``bot.templating.render``) and the settings
-arrive from the entry point through this context.
+(as plain config: ``NudgePolicy``) arrive from the entry point through this context.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from typing import Any, Literal, Protocol
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from jobs.nudge_policy import NudgePolicy
+from jobs.sync.config import SyncConfig
 from sec.reminders import DEFAULT_POLICY, ReminderPolicy
 from sec.timefmt import now
 from storage.outbox import ClaimedDelivery
@@ -51,6 +54,14 @@ class Sender(Protocol):
         late: append the late note. too_old: past the catch-up window, so only look for an
         earlier post and report "skipped" when there is none.
         """
+        ...
+
+
+class Directory(Protocol):
+    """Finds a person's chat user id from their e-mail address (Slack: users.lookupByEmail)."""
+
+    def lookup_by_email(self, email: str) -> str | None:
+        """The user id, or None when nobody has that address or the directory cannot say."""
         ...
 
 
@@ -94,9 +105,12 @@ class JobContext:
     sessions: sessionmaker[Session]
     render: Renderer
     senders: Mapping[str, Sender]
+    directory: Directory | None = None
     worker_id: str = field(default_factory=new_worker_id)
     exclusive: bool = False
     policy: ReminderPolicy = DEFAULT_POLICY
     rules: OutboxRules = field(default_factory=OutboxRules)
+    nudge_policy: NudgePolicy = field(default_factory=NudgePolicy)
+    sync: SyncConfig | None = None  # the website sync; None: the sync job does nothing
     clock: Callable[[], datetime] = now
     wall_clock: Callable[[], datetime] = now

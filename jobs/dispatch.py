@@ -22,6 +22,7 @@ import time
 from collections import Counter, deque
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
+from typing import Literal
 
 from sqlalchemy.orm import Session
 
@@ -29,6 +30,7 @@ from jobs.context import JobContext, SendResult
 from jobs.plan import enqueue_due
 from sec.timefmt import uk_datetime
 from storage.db import transaction
+from storage.delivery_models import DeliveryState
 from storage.outbox import (
     ClaimedDelivery,
     claim_due,
@@ -246,14 +248,17 @@ def _send_one(ctx: JobContext, row: ClaimedDelivery, now: datetime) -> tuple[Sen
     return result, _state_for(ctx, row, result, now)
 
 
-def _state_for(ctx: JobContext, row: ClaimedDelivery, result: SendResult, now: datetime) -> str:
-    """The state a result puts the row in."""
+def _state_for(
+    ctx: JobContext, row: ClaimedDelivery, result: SendResult, now: datetime
+) -> DeliveryState | Literal["retry"]:
+    """The state a result puts the row in ("retry": back to pending, later)."""
     if result.outcome == "sent":
-        return "late_sent" if now - row.due_at > ctx.rules.late_after else "sent"
+        late = now - row.due_at > ctx.rules.late_after
+        return DeliveryState.LATE_SENT if late else DeliveryState.SENT
     if result.outcome == "skipped":
-        return "skipped"
+        return DeliveryState.SKIPPED
     if result.outcome == "dead" or row.attempts >= ctx.rules.max_attempts:
-        return "dead"
+        return DeliveryState.DEAD
     return "retry"
 
 
@@ -263,18 +268,18 @@ def _write(
     """Record one outcome in the session's transaction (guarded by the claimer's id)."""
     row_id, me = row.id, ctx.worker_id
     state = _state_for(ctx, row, result, now)
-    if state in ("sent", "late_sent"):
+    if state in (DeliveryState.SENT, DeliveryState.LATE_SENT):
         mark_sent(
             session,
             delivery_id=row_id,
             worker_id=me,
             ts=result.ts or "",
             at=now,
-            late=state == "late_sent",
+            late=state == DeliveryState.LATE_SENT,
         )
-    elif state == "skipped":
+    elif state == DeliveryState.SKIPPED:
         mark_skipped(session, delivery_id=row_id, worker_id=me, reason=result.error or "skipped")
-    elif state == "dead":
+    elif state == DeliveryState.DEAD:
         mark_dead(session, delivery_id=row_id, worker_id=me, error=_dead_reason(row, result))
     else:
         delay = ctx.rules.retry_delay(row.attempts, result.retry_after)

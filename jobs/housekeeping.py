@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from jobs.context import JobContext
 from storage.db import transaction
+from storage.delivery_models import DeliveryState
 from storage.outbox import count_deliveries, purge_finished
 
 log = logging.getLogger(__name__)
@@ -21,6 +22,7 @@ def housekeeping(ctx: JobContext, now: datetime) -> dict[str, int]:
     with transaction(ctx.sessions) as session:
         purged = purge_finished(session, due_before=now - keep)
         counts = count_deliveries(session)
-    if counts.get("dead"):
-        log.warning("%d deliveries are dead; see `secbot deliveries --state dead`", counts["dead"])
-    return {"purged": purged, "dead": counts.get("dead", 0), "pending": counts.get("pending", 0)}
+    dead, pending = counts.get(DeliveryState.DEAD, 0), counts.get(DeliveryState.PENDING, 0)
+    if dead:
+        log.warning("%d deliveries are dead; see `secbot deliveries --state dead`", dead)
+    return {"purged": purged, "dead": dead, "pending": pending}

@@ -14,26 +14,23 @@ decision waiting on them, with the buttons Decision made, Snooze and Not me.
 - **Escalation.** A decision whose earlier three nudges went unanswered, or whose due date has
   passed, is reported to the administrators' channel once (``jobs.nudge_notices``).
 
-The policy comes from the environment (``SECBOT_NUDGE_WEEKDAY``, ``SECBOT_NUDGE_HOUR``,
-``SECBOT_ADMIN_CHANNEL``), read by ``load_policy``: ``jobs`` cannot read ``bot.settings``.
+The policy (``SECBOT_NUDGE_WEEKDAY``, ``SECBOT_NUDGE_HOUR``, ``SECBOT_ADMIN_CHANNEL``) is read
+once at start-up by the entry point and arrives in the job context (``ctx.nudge_policy``);
+``jobs`` never reads the environment. E-mail look-ups go through ``ctx.directory``.
 """
 
 from __future__ import annotations
 
 import logging
 from collections import Counter
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
-from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
 from jobs import nudge_notices as notices
 from jobs.context import JobContext
-from jobs.senders.slack import SlackSender
+from jobs.nudge_policy import NudgePolicy
 from sec.meetings import Meeting, MeetingKind
 from sec.timefmt import LONDON, at_london
 from sec.workdays import WorkingCalendar
@@ -42,47 +39,9 @@ from storage.admin import create_audit_entry
 from storage.calendar_store import Schedule, get_schedule, get_working_calendar
 from storage.db import transaction
 from storage.models import Contact, Decision, Modification
-from storage.nudges import Address
 from storage.queries import list_upcoming_milestones
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class NudgePolicy:
-    """When nudges go out, where administrators hear of trouble, and when to escalate."""
-
-    weekday: int = 0  # Monday
-    hour: int = 10
-    admin_channel: str | None = None  # "C0123" (Slack) or "teams:<conversation id>"
-    escalate_after: int = 3
-
-    @property
-    def admin(self) -> Address | None:
-        """The administrators' channel as (surface, address)."""
-        if not self.admin_channel:
-            return None
-        surface, sep, rest = self.admin_channel.partition(":")
-        if sep and surface in ("slack", "teams") and rest:
-            return surface, rest
-        return "slack", self.admin_channel
-
-
-class NudgeSettings(BaseSettings):
-    """The nudge settings from the environment (and .env), as bot.settings.Settings has them."""
-
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
-
-    admin_channel: str | None = Field(None, validation_alias="SECBOT_ADMIN_CHANNEL")
-    weekday: int = Field(0, ge=0, le=4, validation_alias="SECBOT_NUDGE_WEEKDAY")
-    hour: int = Field(10, ge=0, le=23, validation_alias="SECBOT_NUDGE_HOUR")
-
-    def policy(self) -> NudgePolicy:
-        return NudgePolicy(self.weekday, self.hour, (self.admin_channel or "").strip() or None)
-
-
-def load_policy() -> NudgePolicy:
-    return NudgeSettings().policy()
 
 
 def nudge_day(day: date, *, weekday: int, calendar: WorkingCalendar) -> date:
@@ -144,19 +103,15 @@ def meeting_that_matters(
 
 def look_up_emails(ctx: JobContext, contacts: list[tuple[int, str]]) -> dict[int, str]:
     """Slack user ids found for (contact id, e-mail) pairs; outside any transaction (HTTP)."""
-    sender = ctx.senders.get("slack")
-    if not isinstance(sender, SlackSender):
+    if ctx.directory is None:
         return {}
     found: dict[int, str] = {}
     for contact_id, email in contacts:
-        try:
-            response = sender.client.users_lookupByEmail(email=email)
-        except (SlackApiError, OSError) as exc:  # users_not_found, or Slack unreachable
-            log.info("no Slack user for contact %s: %s", contact_id, exc)
-            continue
-        user_id = (response.get("user") or {}).get("id")
+        user_id = ctx.directory.lookup_by_email(email)
         if user_id:
-            found[contact_id] = str(user_id)
+            found[contact_id] = user_id
+        else:
+            log.info("no Slack user found for contact %s", contact_id)
     return found
 
 
@@ -276,7 +231,7 @@ def enqueue_weekly(ctx: JobContext, day: date, policy: NudgePolicy) -> Counter[s
 
 def nudges_job(ctx: JobContext, now: datetime) -> dict[str, int]:
     """Every minute: pass on answers and dead letters, escalate, and nudge on the nudge day."""
-    policy = load_policy()
+    policy = ctx.nudge_policy
     counts: Counter[str] = Counter()
     counts["announced"] = notices.announce_decided(ctx, now, policy.admin)
     counts["handed_back"] = notices.report_hand_backs(ctx, now, policy.admin)

@@ -1,4 +1,5 @@
-"""Message payloads stored in the outbox: text, Block Kit blocks and metadata, rendered once.
+"""Message payloads stored in the outbox, rendered once: each surface's builder lives beside its
+sender (``jobs.senders.slack.slack_payload``, ``jobs.senders.teams.teams_payload``).
 
 Rendering happens when a row is enqueued, so what a retry sends is what the first try sent,
 and a template change never alters a message already queued.
@@ -6,21 +7,16 @@ and a template change never alters a message already queued.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
 from jobs.context import Renderer
-from sec.markup import escape_mrkdwn
+from jobs.senders.slack import EVENT_TYPE, late_version, metadata, slack_payload
 
-EVENT_TYPE = "sec_reminder"
+__all__ = ["EVENT_TYPE", "SUPPORTED_SURFACES", "build_payload", "late_version", "metadata"]
+
 SUPPORTED_SURFACES = ("slack", "teams")
-
-
-def metadata(key: str) -> dict[str, Any]:
-    """What lets a restarted worker recognise its own message in conversations.history."""
-    return {"event_type": EVENT_TYPE, "event_payload": {"key": key}}
 
 
 def build_payload(
@@ -43,20 +39,4 @@ def build_payload(
             render, template=template, key=key, due_at=due_at, context=dict(context)
         )
         return {**teams, "metadata": metadata(key)}
-    # Slack reads a message's text as mrkdwn: stored titles must not ping or link.
-    text = escape_mrkdwn(render("text", template, r=context))
-    blocks = json.loads(render("slack", template, r=context))
-    late_note = render("text", "late_note", due_at=due_at)
-    return {"text": text, "blocks": blocks, "metadata": metadata(key), "late_note": late_note}
-
-
-def late_version(payload: Mapping[str, Any]) -> tuple[str, list[dict[str, Any]]]:
-    """Text and blocks with the late note added (sent after the catch-up grace)."""
-    note = str(payload.get("late_note") or "Sent late.")
-    blocks = [*payload.get("blocks", []), _context_block(note)]
-    return f"{payload.get('text', '')}\n\n{note}", blocks
-
-
-def _context_block(text: str) -> dict[str, Any]:
-    # The note is our own words and a date: plain_text needs no escaping.
-    return {"type": "context", "elements": [{"type": "plain_text", "text": text[:2000]}]}
+    return slack_payload(render, template=template, key=key, due_at=due_at, context=context)

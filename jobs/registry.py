@@ -16,11 +16,13 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from jobs.change_notices import change_notices_job
 from jobs.context import JobContext
 from jobs.digest import enqueue_digests
 from jobs.dispatch import reminders_job
 from jobs.housekeeping import housekeeping
 from jobs.nudges import nudges_job
+from jobs.sync.job import sync_job, sync_trigger
 from jobs.wrapper import JobFunc, run_job
 from sec.timefmt import LONDON
 
@@ -35,6 +37,9 @@ class JobSpec:
     misfire_grace: int
     at_start: bool = True
     description: str = ""
+    # A trigger that depends on the configuration (the sync's hours), used instead of trigger.
+    configured: Callable[[JobContext, tzinfo], BaseTrigger] | None = None
+    once: bool = True  # run by `worker --once` (the sync is not: `secbot sync` does that)
 
 
 JOBS: tuple[JobSpec, ...] = (
@@ -54,6 +59,14 @@ JOBS: tuple[JobSpec, ...] = (
         misfire_grace=50,
         description="queue nudges about pending decisions and tell administrators (every minute)",
     ),
+    # Change notices before the dispatcher (and after the sync): queued, then sent in one run.
+    JobSpec(
+        "secbot.change_notices",
+        change_notices_job,
+        lambda tz: CronTrigger(second=30, timezone=tz),
+        misfire_grace=50,
+        description="queue notices of changes to the register (every minute)",
+    ),
     JobSpec(
         "secbot.reminders",
         reminders_job,
@@ -68,6 +81,16 @@ JOBS: tuple[JobSpec, ...] = (
         misfire_grace=12 * 3600,
         at_start=False,
         description="purge old finished deliveries (03:30)",
+    ),
+    JobSpec(
+        "secbot.sync",
+        sync_job,
+        lambda tz: sync_trigger("7-19/2", tz),
+        misfire_grace=30 * 60,
+        at_start=False,
+        description="read the SECAS website (every two hours 07:00-19:00, Working Days)",
+        configured=lambda ctx, tz: sync_trigger(ctx.sync.schedule if ctx.sync else "7-19/2", tz),
+        once=False,
     ),
 )
 
@@ -84,7 +107,7 @@ def register_jobs(
     for spec in JOBS:
         scheduler.add_job(
             run_job,
-            trigger=spec.trigger(tz),
+            trigger=spec.configured(ctx, tz) if spec.configured else spec.trigger(tz),
             args=(spec.id, spec.func, ctx),
             id=spec.id,
             name=spec.description or spec.id,
@@ -109,4 +132,4 @@ def register_jobs(
 
 def run_all_once(ctx: JobContext, at: datetime) -> dict[str, Mapping[str, int] | None]:
     """Each job's due work once, in order, as if the clock read ``at``."""
-    return {spec.id: run_job(spec.id, spec.func, ctx, at) for spec in JOBS}
+    return {spec.id: run_job(spec.id, spec.func, ctx, at) for spec in JOBS if spec.once}

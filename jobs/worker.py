@@ -15,19 +15,23 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import FrameType
-from zoneinfo import ZoneInfo
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy import Engine
 
-from jobs.context import JobContext, OutboxRules, Renderer, Sender
+from jobs.context import Directory, JobContext, OutboxRules, Renderer, Sender
 from jobs.locking import WorkerLock, make_lock, wait_for_lock
+from jobs.nudge_policy import NudgePolicy
+from jobs.pacing import Pacer
 from jobs.registry import register_jobs, run_all_once
-from jobs.senders.slack import Pacer, SlackSender, make_client
+from jobs.senders.slack import SlackDirectory, SlackSender, make_client
+from jobs.senders.slack_tenants import multi_workspace_sender
+from jobs.sync.config import SyncConfig
 from sec.reminders import DEFAULT_POLICY, ReminderPolicy
 from sec.timefmt import LONDON, now
+from storage.change_threads import ThreadBook
 from storage.db import session_factory
 
 log = logging.getLogger(__name__)
@@ -37,43 +41,93 @@ EXIT_OK, EXIT_LOCK_LOST = 0, 3
 
 @dataclass
 class WorkerConfig:
-    """What the entry point hands the worker (``jobs`` cannot read ``bot.settings``)."""
+    """What the entry point hands the worker (``jobs`` cannot read ``bot.settings``).
+
+    Built once at start-up from the settings; times are London's (``sec.timefmt.LONDON``).
+    """
 
     engine: Engine
     render: Renderer
     slack_token: str | None = None
     slack_base_url: str | None = None
-    tz: ZoneInfo = LONDON
+    # OAuth installs: each workspace's token comes from the installation store (rotated).
+    slack_client_id: str | None = None
+    slack_client_secret: str | None = None
     standby_poll: float = 5.0  # seconds between a standby's tries for the lock
     once_lock_timeout: float = 120.0  # how long --once waits for an active worker
     pace: float = 1.0  # seconds between messages to one channel
     policy: ReminderPolicy = DEFAULT_POLICY
     rules: OutboxRules = field(default_factory=OutboxRules)
+    nudge_policy: NudgePolicy = field(default_factory=NudgePolicy)
+    sync: SyncConfig | None = None  # the website sync job's configuration (None: no sync)
     # Senders built by the entry point (Teams: its credentials live in bot's settings).
     extra_senders: Mapping[str, Sender] = field(default_factory=dict)
 
 
-def build_senders(config: WorkerConfig) -> dict[str, Sender]:
-    """The senders we can use; a surface without one has no rows queued at all."""
+def build_senders(config: WorkerConfig) -> tuple[dict[str, Sender], Directory | None]:
+    """The senders we can use (a surface without one has no rows queued at all), and the
+    directory that finds Proposers' chat users by e-mail."""
     senders: dict[str, Sender] = dict(config.extra_senders)
-    if config.slack_token:
-        client = make_client(config.slack_token, config.slack_base_url)
-        senders["slack"] = SlackSender(client, Pacer(config.pace))
+    directory: Directory | None = None
+    multi = bool(config.slack_client_id and config.slack_client_secret)
+    if config.slack_token or multi:
+        # Change notices thread per (channel, modification): parents kept in the store.
+        threads = ThreadBook(session_factory(config.engine))
+        pacer = Pacer(config.pace)
+
+        def slack_sender(token: str) -> SlackSender:
+            client = make_client(token, config.slack_base_url)
+            return SlackSender(client, pacer, threads=threads)
+
+        senders["slack"] = (
+            _slack_sender(config, slack_sender) if multi else slack_sender(str(config.slack_token))
+        )
+        if config.slack_token:
+            directory = SlackDirectory(make_client(config.slack_token, config.slack_base_url))
     else:
         log.warning("no SLACK_BOT_TOKEN: Slack reminders are not queued or sent")
-    return senders
+    return senders, directory
+
+
+def _slack_sender(config: WorkerConfig, make: Callable[[str], SlackSender]) -> Sender:
+    """Many workspaces: each delivery goes with its workspace's own token (slack_tenants)."""
+    assert config.slack_client_id and config.slack_client_secret
+    return multi_workspace_sender(
+        config.engine,
+        client_id=config.slack_client_id,
+        client_secret=config.slack_client_secret,
+        base_url=config.slack_base_url,
+        default_token=config.slack_token,
+        make_sender=make,
+        pace=config.pace,
+    )
 
 
 def build_context(config: WorkerConfig, *, exclusive: bool) -> JobContext:
+    senders, directory = build_senders(config)
     return JobContext(
         sessions=session_factory(config.engine),
         render=config.render,
-        senders=build_senders(config),
+        senders=senders,
+        directory=directory,
         exclusive=exclusive,
         policy=config.policy,
         rules=config.rules,
-        clock=lambda: now(config.tz),
+        nudge_policy=config.nudge_policy,
+        sync=config.sync,
+        clock=lambda: now(LONDON),
     )
+
+
+def close_senders(config: WorkerConfig) -> None:
+    """Close what the entry point's senders hold open (the Teams sender's client and loop)."""
+    for sender in config.extra_senders.values():
+        close = getattr(sender, "close", None)
+        if callable(close):
+            try:
+                close()
+            except Exception:  # shutting down: say so, and close the others
+                log.exception("closing the %s sender failed", sender.surface)
 
 
 def run_once(
@@ -86,7 +140,7 @@ def run_once(
     ):
         return None
     try:
-        return run_all_once(build_context(config, exclusive=True), at.astimezone(config.tz))
+        return run_all_once(build_context(config, exclusive=True), at.astimezone(LONDON))
     finally:
         lock.release()
 
@@ -95,7 +149,7 @@ def run_forever(config: WorkerConfig) -> int:
     """The scheduler process; returns the exit code."""
     stop = threading.Event()
     scheduler = BlockingScheduler(
-        timezone=config.tz,
+        timezone=LONDON,
         jobstores={"default": MemoryJobStore()},
         executors={"default": ThreadPoolExecutor(4)},
     )
@@ -119,7 +173,7 @@ def run_forever(config: WorkerConfig) -> int:
             scheduler.shutdown(wait=False)
 
     ctx = build_context(config, exclusive=True)
-    register_jobs(scheduler, ctx, tz=config.tz, now=now(config.tz), watchdog=watchdog)
+    register_jobs(scheduler, ctx, tz=LONDON, now=now(LONDON), watchdog=watchdog)
     try:
         scheduler.start()
     finally:

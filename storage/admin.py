@@ -1,5 +1,7 @@
 """What administrators change by hand, each change recorded in the audit log with who and when.
 
+Audit rows, Proposer links and added decisions belong to the workspace they were made in
+(storage.tenancy_models); closures and meeting changes are SECAS's, shared by every workspace.
 Closures and meeting changes are read back by storage.calendar_store (get_schedule); the
 modifications a Slack user is tied to (as Proposer or follower) are read here.
 """
@@ -24,20 +26,31 @@ from storage.models import (
     Modification,
     StatusEntry,
 )
+from storage.tenancy_models import DEFAULT_WORKSPACE
 
 
 def create_audit_entry(
-    session: Session, *, actor: str, action: str, detail: dict[str, Any], at: datetime
+    session: Session,
+    *,
+    actor: str,
+    action: str,
+    detail: dict[str, Any],
+    at: datetime,
+    workspace: str = DEFAULT_WORKSPACE,
 ) -> AuditEntry:
-    """Record who did what and when."""
-    entry = AuditEntry(at=at, actor=actor, action=action, detail=detail)
+    """Record who did what and when, in the workspace's log."""
+    entry = AuditEntry(at=at, actor=actor, action=action, detail=detail, workspace=workspace)
     session.add(entry)
     return entry
 
 
-def list_audit_entries(session: Session, *, limit: int = 20) -> list[AuditEntry]:
-    """The latest audit entries, newest first."""
+def list_audit_entries(
+    session: Session, *, limit: int = 20, workspace: str | None = None
+) -> list[AuditEntry]:
+    """The latest audit entries (of one workspace, or all: None), newest first."""
     stmt = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit)
+    if workspace is not None:
+        stmt = stmt.where(AuditEntry.workspace == workspace)
     return list(session.scalars(stmt))
 
 
@@ -85,11 +98,18 @@ def create_milestone(
 
 
 def set_proposer_slack_user(
-    session: Session, *, modification: Modification, slack_user_id: str
+    session: Session,
+    *,
+    modification: Modification,
+    slack_user_id: str,
+    workspace: str = DEFAULT_WORKSPACE,
 ) -> tuple[Contact, bool]:
-    """Tie the modification's Proposer contact to a Slack user; True when the contact is new."""
+    """Tie the modification's Proposer contact in this workspace to a Slack user; True when
+    the contact is new (another workspace's link is never touched)."""
     stmt = select(Contact).where(
-        Contact.modification_id == modification.id, Contact.role == "proposer"
+        Contact.modification_id == modification.id,
+        Contact.role == "proposer",
+        Contact.workspace == workspace,
     )
     contact = session.scalars(stmt.order_by(Contact.id)).first()
     if contact is not None:
@@ -100,6 +120,7 @@ def set_proposer_slack_user(
         role="proposer",
         organisation=modification.proposer,
         slack_user_id=slack_user_id,
+        workspace=workspace,
     )
     session.add(contact)
     return contact, True
@@ -113,9 +134,12 @@ def create_decision(
     what: str,
     since: date,
     due: VagueDate | None = None,
+    workspace: str | None = None,
 ) -> Decision:
-    """Record a decision that waits on someone, keeping the due date's precision."""
+    """Record a decision that waits on someone, keeping the due date's precision; an
+    administrator's carries their workspace (only it sees and resolves the decision)."""
     decision = Decision(
+        workspace=workspace,
         modification=modification,
         owner=owner,
         what=what,
@@ -168,15 +192,18 @@ def create_meeting_change(
 
 
 def list_modifications_for_slack_user(
-    session: Session, *, slack_user_id: str
+    session: Session, *, slack_user_id: str, workspace: str | None = None
 ) -> list[tuple[Modification, str]]:
-    """The modifications a Slack user proposes or follows, with the role, by reference."""
+    """The modifications a Slack user proposes or follows (in one workspace, when given),
+    with the role, by reference."""
     stmt = (
         select(Modification, Contact.role)
         .join(Contact, Contact.modification_id == Modification.id)
         .where(Contact.slack_user_id == slack_user_id)
         .order_by(Modification.number, Modification.letter)
     )
+    if workspace is not None:
+        stmt = stmt.where(Contact.workspace == workspace)
     seen: dict[int, tuple[Modification, str]] = {}
     for mod, role in session.execute(stmt):
         if mod.id not in seen or role == "proposer":

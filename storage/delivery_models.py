@@ -2,22 +2,58 @@
 
 A row's unique key (reminder key, surface, recipient) is what makes a reminder go out once:
 planning inserts rows with ON CONFLICT DO NOTHING, and a sender claims a row (pending ->
-sending) before it posts. States: pending, sending, sent, late_sent, skipped, dead.
+sending) before it posts. States (DeliveryState): pending, sending, sent, late_sent, skipped,
+dead; stored as those strings.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
 
 from storage.base import Base
+from storage.tenancy_models import workspace_column
 from storage.types import UtcDateTime
 
-DELIVERY_STATES = ("pending", "sending", "sent", "late_sent", "skipped", "dead")
-FINAL_STATES = ("sent", "late_sent", "skipped", "dead")
+
+class DeliveryState(StrEnum):
+    """Where a delivery is: waiting, being sent by a worker, or finished one way or another."""
+
+    PENDING = "pending"
+    SENDING = "sending"  # claimed by a worker (claimed_by), being posted
+    SENT = "sent"
+    LATE_SENT = "late_sent"  # sent, but later than the late rule allows (said so in the text)
+    SKIPPED = "skipped"  # too late to be worth sending
+    DEAD = "dead"  # given up; an administrator can requeue it
+
+
+DELIVERY_STATES = tuple(DeliveryState)
+FINAL_STATES = (
+    DeliveryState.SENT,
+    DeliveryState.LATE_SENT,
+    DeliveryState.SKIPPED,
+    DeliveryState.DEAD,
+)
+
+
+class DeliveryStateType(TypeDecorator[DeliveryState]):
+    """A DeliveryState kept as its string (VARCHAR(12), as before the enum): an unknown value
+    is refused when written, and rows read back as members."""
+
+    impl = String(12)
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
+        return None if value is None else DeliveryState(value).value
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> DeliveryState | None:
+        return None if value is None else DeliveryState(value)
 
 
 class Delivery(Base):
@@ -38,7 +74,7 @@ class Delivery(Base):
     due_at: Mapped[datetime] = mapped_column(UtcDateTime())
     # {"text": ..., "blocks": [...], "metadata": {"event_type": ..., "event_payload": {...}}}
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
-    state: Mapped[str] = mapped_column(String(12), default="pending")
+    state: Mapped[DeliveryState] = mapped_column(DeliveryStateType(), default=DeliveryState.PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     claimed_by: Mapped[str | None] = mapped_column(String(120))
@@ -49,6 +85,9 @@ class Delivery(Base):
     message_ts: Mapped[str | None] = mapped_column(String(40))
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # The workspace whose token sends it (storage.tenancy_models); Slack and Teams ids are
+    # unique across workspaces, so the unique key above needs no workspace.
+    workspace: Mapped[str] = workspace_column()
 
 
 class JobRun(Base):

@@ -15,6 +15,7 @@ from sqlalchemy import JSON, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.base import Base
+from storage.tenancy_models import workspace_column
 from storage.types import UtcDateTime
 
 PENDING, APPLIED, DISCARDED, EXPIRED = "pending", "applied", "discarded", "expired"
@@ -43,3 +44,5 @@ class PendingIngest(Base):
     decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     # What Apply did ("12 additions, 3 updates, …"), for a later click to repeat.
     outcome: Mapped[str | None] = mapped_column(Text)
+    # The workspace it was offered in: only that workspace's administrators may decide it.
+    workspace: Mapped[str] = workspace_column()

@@ -18,6 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storage.base import Base
+from storage.tenancy_models import WORKSPACE_KEY_LENGTH, workspace_column
 from storage.types import UtcDateTime
 
 
@@ -33,6 +34,8 @@ class Document(Base):
     checksum: Mapped[str] = mapped_column(String(64), unique=True)
     reference: Mapped[str | None] = mapped_column(String(80))
     path: Mapped[str | None] = mapped_column(String(500))
+    url: Mapped[str | None] = mapped_column(String(1000))  # a web page's address
+    fetched_at: Mapped[datetime | None] = mapped_column(UtcDateTime())  # when a page was read
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
@@ -69,10 +72,19 @@ class Modification(Base):
     title_key: Mapped[str] = mapped_column(String(300), index=True)
     slug: Mapped[str | None] = mapped_column(String(300), index=True)
     proposer: Mapped[str | None] = mapped_column(String(200))
+    lead_analyst: Mapped[str | None] = mapped_column(String(200))
+    raised_on: Mapped[date | None] = mapped_column(Date)
+    # The implementation as shown ("Targeted for Jun 21 SEC Release", "Unknown") and its date.
+    implementation: Mapped[str | None] = mapped_column(Text)
+    implementation_date: Mapped[date | None] = mapped_column(Date)
+    # The date of the document the page fields above (and dcc_impact) came from: newer wins.
+    details_as_of: Mapped[date | None] = mapped_column(Date)
     path: Mapped[str | None] = mapped_column(String(10))
     stage: Mapped[str] = mapped_column(String(20), index=True)
     status: Mapped[str | None] = mapped_column(Text)
     status_as_of: Mapped[date | None] = mapped_column(Date)
+    # True when the stage was read from the latest update (the page showed no Stage line).
+    stage_inferred: Mapped[bool] = mapped_column(Boolean, default=False)
     dcc_impact: Mapped[bool | None] = mapped_column(Boolean)
     target_release_id: Mapped[int | None] = mapped_column(ForeignKey("releases.id"))
 
@@ -150,12 +162,14 @@ class Milestone(Base):
 
 
 class Decision(Base):
-    """A pending decision on a modification that waits on someone."""
+    """Something a modification waits on: a decision, or work owed (a DCC assessment)."""
 
     __tablename__ = "decisions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     modification_id: Mapped[int] = mapped_column(ForeignKey("modifications.id"), index=True)
+    # decision | preliminary_assessment | impact_assessment | response (changeset.WAIT_KINDS)
+    kind: Mapped[str] = mapped_column(String(30), default="decision")
     owner: Mapped[str] = mapped_column(String(40))
     what: Mapped[str] = mapped_column(Text)
     since: Mapped[date] = mapped_column(Date)
@@ -165,6 +179,8 @@ class Decision(Base):
     resolved_on: Mapped[date | None] = mapped_column(Date)
     resolution: Mapped[str | None] = mapped_column(Text)
     resolved_by: Mapped[str | None] = mapped_column(String(100))
+    # The workspace whose administrator added it; None: read from a paper, shared by all.
+    workspace: Mapped[str | None] = mapped_column(String(WORKSPACE_KEY_LENGTH), index=True)
 
     modification: Mapped[Modification] = relationship(back_populates="decisions")
     document: Mapped[Document | None] = relationship()
@@ -183,6 +199,8 @@ class Contact(Base):
     email: Mapped[str | None] = mapped_column(String(200))
     slack_user_id: Mapped[str | None] = mapped_column(String(40), index=True)
     teams_user_id: Mapped[str | None] = mapped_column(String(200))
+    # Whose chat users the ids above are (storage.tenancy_models).
+    workspace: Mapped[str] = workspace_column()
 
 
 class Subscription(Base):
@@ -190,7 +208,9 @@ class Subscription(Base):
 
     __tablename__ = "subscriptions"
     __table_args__ = (
-        UniqueConstraint("surface", "channel", "topic", "value", name="uq_subscriptions_key"),
+        UniqueConstraint(
+            "workspace", "surface", "channel", "topic", "value", name="uq_subscriptions_key"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -200,6 +220,7 @@ class Subscription(Base):
     value: Mapped[str] = mapped_column(String(80), default="")
     created_by: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    workspace: Mapped[str] = workspace_column()
 
 
 class AuditEntry(Base):
@@ -212,6 +233,7 @@ class AuditEntry(Base):
     actor: Mapped[str] = mapped_column(String(100))
     action: Mapped[str] = mapped_column(String(60))
     detail: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+    workspace: Mapped[str] = workspace_column()
 
 
 class Closure(Base):

@@ -19,7 +19,9 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from storage.delivery_models import FINAL_STATES, Delivery, JobRun
+from storage.delivery_models import FINAL_STATES, Delivery, DeliveryState, JobRun
+from storage.tenancy import workspaces_of_recipients
+from storage.tenancy_models import DEFAULT_WORKSPACE
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,9 @@ class NewDelivery:
     recipient: str
     due_at: datetime
     payload: dict[str, Any]
+    # Whose token sends it; None: the workspace of the subscription or contact link naming the
+    # recipient (storage.tenancy.workspaces_of_recipients), else the default workspace.
+    workspace: str | None = None
 
 
 @dataclass(frozen=True)
@@ -47,6 +52,7 @@ class ClaimedDelivery:
     payload: dict[str, Any]
     attempts: int
     created_at: datetime
+    workspace: str = DEFAULT_WORKSPACE
 
 
 def _dialect(session: Session) -> str:
@@ -58,8 +64,10 @@ def enqueue_deliveries(session: Session, *, rows: Sequence[NewDelivery], now: da
     if not rows:
         return 0
     values = [
-        {**row.__dict__, "state": "pending", "attempts": 0, "created_at": now} for row in rows
+        {**row.__dict__, "state": DeliveryState.PENDING, "attempts": 0, "created_at": now}
+        for row in rows
     ]
+    _fill_workspaces(session, values)
     insert = pg_insert if _dialect(session) == "postgresql" else sqlite_insert
     stmt = (
         insert(Delivery)
@@ -68,6 +76,17 @@ def enqueue_deliveries(session: Session, *, rows: Sequence[NewDelivery], now: da
         .returning(Delivery.id)
     )
     return len(session.scalars(stmt).all())  # RETURNING lists only the rows inserted
+
+
+def _fill_workspaces(session: Session, values: list[dict[str, Any]]) -> None:
+    """Give each row without a workspace the one its recipient belongs to."""
+    for surface in {v["surface"] for v in values if v["workspace"] is None}:
+        unknown = [v for v in values if v["workspace"] is None and v["surface"] == surface]
+        known = workspaces_of_recipients(
+            session, surface=surface, recipients={v["recipient"] for v in unknown}
+        )
+        for value in unknown:
+            value["workspace"] = known.get(value["recipient"], DEFAULT_WORKSPACE)
 
 
 def list_delivery_keys(session: Session, *, due_from: datetime) -> set[tuple[str, str, str]]:
@@ -82,8 +101,12 @@ def skip_overdue(session: Session, *, due_before: datetime, reason: str) -> int:
     """Never-tried pending rows due before the cut-off become skipped, with the reason."""
     stmt = (
         update(Delivery)
-        .where(Delivery.state == "pending", Delivery.attempts == 0, Delivery.due_at < due_before)
-        .values(state="skipped", last_error=reason)
+        .where(
+            Delivery.state == DeliveryState.PENDING,
+            Delivery.attempts == 0,
+            Delivery.due_at < due_before,
+        )
+        .values(state=DeliveryState.SKIPPED, last_error=reason)
     )
     return int(getattr(session.execute(stmt), "rowcount", 0) or 0)
 
@@ -102,8 +125,8 @@ def release_orphans(
         abandoned = or_(abandoned, Delivery.claimed_by.is_(None), Delivery.claimed_by != other_than)
     stmt = (
         update(Delivery)
-        .where(Delivery.state == "sending", abandoned)
-        .values(state="pending", next_attempt_at=None, claimed_by=None)
+        .where(Delivery.state == DeliveryState.SENDING, abandoned)
+        .values(state=DeliveryState.PENDING, next_attempt_at=None, claimed_by=None)
     )
     return int(getattr(session.execute(stmt), "rowcount", 0) or 0)
 
@@ -121,7 +144,7 @@ def claim_due(
     candidates = (
         select(Delivery.id)
         .where(
-            Delivery.state == "pending",
+            Delivery.state == DeliveryState.PENDING,
             Delivery.due_at <= now,
             or_(Delivery.next_attempt_at.is_(None), Delivery.next_attempt_at <= now),
             Delivery.surface.in_(list(surfaces)),
@@ -136,9 +159,9 @@ def claim_due(
         return []
     claim = (
         update(Delivery)
-        .where(Delivery.id.in_(ids), Delivery.state == "pending")
+        .where(Delivery.id.in_(ids), Delivery.state == DeliveryState.PENDING)
         .values(
-            state="sending",
+            state=DeliveryState.SENDING,
             claimed_by=worker_id,
             claimed_at=claimed_at,
             attempts=Delivery.attempts + 1,
@@ -161,6 +184,7 @@ def _detached(row: Delivery) -> ClaimedDelivery:
         payload=dict(row.payload),
         attempts=row.attempts,
         created_at=row.created_at,
+        workspace=row.workspace,
     )
 
 
@@ -170,7 +194,7 @@ def _mark(session: Session, *, delivery_id: int, worker_id: str, **values: Any) 
         update(Delivery)
         .where(
             Delivery.id == delivery_id,
-            Delivery.state == "sending",
+            Delivery.state == DeliveryState.SENDING,
             Delivery.claimed_by == worker_id,
         )
         .values(**values)
@@ -182,7 +206,7 @@ def mark_sent(
     session: Session, *, delivery_id: int, worker_id: str, ts: str, at: datetime, late: bool
 ) -> bool:
     """Slack accepted the message (or it was found there): sent, or late_sent."""
-    state = "late_sent" if late else "sent"
+    state = DeliveryState.LATE_SENT if late else DeliveryState.SENT
     return _mark(
         session,
         delivery_id=delivery_id,
@@ -202,7 +226,7 @@ def mark_retry(
         session,
         delivery_id=delivery_id,
         worker_id=worker_id,
-        state="pending",
+        state=DeliveryState.PENDING,
         last_error=error,
         next_attempt_at=retry_at,
     )
@@ -214,7 +238,7 @@ def mark_unclaimed(session: Session, *, delivery_id: int, worker_id: str) -> boo
         session,
         delivery_id=delivery_id,
         worker_id=worker_id,
-        state="pending",
+        state=DeliveryState.PENDING,
         attempts=Delivery.attempts - 1,
         claimed_by=None,
     )
@@ -223,28 +247,36 @@ def mark_unclaimed(session: Session, *, delivery_id: int, worker_id: str) -> boo
 def mark_dead(session: Session, *, delivery_id: int, worker_id: str, error: str) -> bool:
     """Given up: listed by ``secbot deliveries --state dead``."""
     return _mark(
-        session, delivery_id=delivery_id, worker_id=worker_id, state="dead", last_error=error
+        session,
+        delivery_id=delivery_id,
+        worker_id=worker_id,
+        state=DeliveryState.DEAD,
+        last_error=error,
     )
 
 
 def mark_skipped(session: Session, *, delivery_id: int, worker_id: str, reason: str) -> bool:
     """Too late to send, and not found among what was sent."""
     return _mark(
-        session, delivery_id=delivery_id, worker_id=worker_id, state="skipped", last_error=reason
+        session,
+        delivery_id=delivery_id,
+        worker_id=worker_id,
+        state=DeliveryState.SKIPPED,
+        last_error=reason,
     )
 
 
 def list_deliveries(
-    session: Session, *, state: str | None = None, limit: int = 50
+    session: Session, *, state: DeliveryState | str | None = None, limit: int = 50
 ) -> list[Delivery]:
     """Deliveries, newest due first, optionally in one state."""
     stmt = select(Delivery).order_by(Delivery.due_at.desc(), Delivery.id.desc()).limit(limit)
     if state is not None:
-        stmt = stmt.where(Delivery.state == state)
+        stmt = stmt.where(Delivery.state == DeliveryState(state))
     return list(session.scalars(stmt))
 
 
-def count_deliveries(session: Session) -> dict[str, int]:
+def count_deliveries(session: Session) -> dict[DeliveryState, int]:
     """How many rows are in each state."""
     stmt = select(Delivery.state, func.count()).group_by(Delivery.state)
     return {state: int(count) for state, count in session.execute(stmt)}
@@ -254,15 +286,15 @@ def requeue_delivery(session: Session, *, delivery_id: int) -> bool:
     """A dead row goes back to pending for one more try (it is looked for in Slack first)."""
     stmt = (
         update(Delivery)
-        .where(Delivery.id == delivery_id, Delivery.state == "dead")
-        .values(state="pending", attempts=1, next_attempt_at=None, claimed_by=None)
+        .where(Delivery.id == delivery_id, Delivery.state == DeliveryState.DEAD)
+        .values(state=DeliveryState.PENDING, attempts=1, next_attempt_at=None, claimed_by=None)
     )
     return bool(getattr(session.execute(stmt), "rowcount", 0))
 
 
 def purge_finished(session: Session, *, due_before: datetime) -> int:
     """Delete sent, late and skipped rows due before the cut-off (dead rows stay)."""
-    done = [s for s in FINAL_STATES if s != "dead"]
+    done = [s for s in FINAL_STATES if s != DeliveryState.DEAD]
     stmt = delete(Delivery).where(Delivery.state.in_(done), Delivery.due_at < due_before)
     return int(getattr(session.execute(stmt), "rowcount", 0) or 0)
 

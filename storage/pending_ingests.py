@@ -16,12 +16,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import update
+from sqlalchemy import true, update
 from sqlalchemy.orm import Session
 
 from storage.changes import ADD, CONFLICT, KEEP, UPDATE, ChangeReport, apply_changeset
 from storage.ingest import ChangeSet, extract_path
 from storage.ingest_models import APPLIED, DISCARDED, EXPIRED, PENDING, PendingIngest
+from storage.tenancy_models import DEFAULT_WORKSPACE
 
 MAX_AGE = timedelta(days=7)
 _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
@@ -85,6 +86,7 @@ def prepare(
     requested_by: str,
     channel: str | None,
     now: datetime,
+    workspace: str = DEFAULT_WORKSPACE,
 ) -> Prepared:
     """Dry-run the change set and, unless the paper is already in the store, keep it pending."""
     expire_pending(session, now=now)
@@ -104,6 +106,7 @@ def prepare(
         channel=channel,
         created_at=now,
         state=PENDING,
+        workspace=workspace,
     )
     session.add(pending)
     session.flush()
@@ -136,10 +139,18 @@ def expire_pending(session: Session, *, now: datetime) -> int:
     return _rowcount(session.execute(stmt))
 
 
-def apply_pending(session: Session, *, pending_id: int, actor: str, now: datetime) -> Decided:
-    """Apply a pending change set for real, once; the report says what was written."""
-    if not _move(session, pending_id, APPLIED, actor=actor, now=now):
-        return Decided(_refreshed(session, pending_id, now), moved=False)
+def apply_pending(
+    session: Session,
+    *,
+    pending_id: int,
+    actor: str,
+    now: datetime,
+    workspace: str | None = None,
+) -> Decided:
+    """Apply a pending change set for real, once; the report says what was written. With a
+    workspace, only an offer made in that workspace moves."""
+    if not _move(session, pending_id, APPLIED, actor=actor, now=now, workspace=workspace):
+        return Decided(_refreshed(session, pending_id, now, workspace), moved=False)
     pending = session.get(PendingIngest, pending_id)
     assert pending is not None  # the move above found it
     report = apply_changeset(
@@ -158,21 +169,39 @@ def apply_pending(session: Session, *, pending_id: int, actor: str, now: datetim
     return Decided(pending, moved=True, report=report)
 
 
-def discard_pending(session: Session, *, pending_id: int, actor: str, now: datetime) -> Decided:
+def discard_pending(
+    session: Session,
+    *,
+    pending_id: int,
+    actor: str,
+    now: datetime,
+    workspace: str | None = None,
+) -> Decided:
     """Drop a pending change set, once; nothing is written to the store."""
-    if not _move(session, pending_id, DISCARDED, actor=actor, now=now):
-        return Decided(_refreshed(session, pending_id, now), moved=False)
+    if not _move(session, pending_id, DISCARDED, actor=actor, now=now, workspace=workspace):
+        return Decided(_refreshed(session, pending_id, now, workspace), moved=False)
     return Decided(session.get(PendingIngest, pending_id), moved=True)
 
 
-def _move(session: Session, pending_id: int, state: str, *, actor: str, now: datetime) -> bool:
-    """Pending -> state, only if still pending and not too old; True when this call moved it."""
+def _move(
+    session: Session,
+    pending_id: int,
+    state: str,
+    *,
+    actor: str,
+    now: datetime,
+    workspace: str | None = None,
+) -> bool:
+    """Pending -> state, only if still pending, not too old and (given a workspace) offered in
+    it; True when this call moved it."""
+    same_workspace = true() if workspace is None else PendingIngest.workspace == workspace
     stmt = (
         update(PendingIngest)
         .where(
             PendingIngest.id == pending_id,
             PendingIngest.state == PENDING,
             PendingIngest.created_at >= now - MAX_AGE,
+            same_workspace,
         )
         .values(state=state, decided_by=actor[:100], decided_at=now)
         .execution_options(synchronize_session=False)
@@ -183,11 +212,17 @@ def _move(session: Session, pending_id: int, state: str, *, actor: str, now: dat
     return moved
 
 
-def _refreshed(session: Session, pending_id: int, now: datetime) -> PendingIngest | None:
-    """The row after a click that did not move it; a too-old pending row expires here."""
+def _refreshed(
+    session: Session, pending_id: int, now: datetime, workspace: str | None = None
+) -> PendingIngest | None:
+    """The row after a click that did not move it; a too-old pending row expires here. Another
+    workspace's offer is not there at all, as far as the asker can tell."""
     expire_pending(session, now=now)
     session.expire_all()
-    return session.get(PendingIngest, pending_id)
+    row = session.get(PendingIngest, pending_id)
+    if row is not None and workspace is not None and row.workspace != workspace:
+        return None
+    return row
 
 
 def _rowcount(result: object) -> int:

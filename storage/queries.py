@@ -90,9 +90,14 @@ def list_upcoming_milestones(
 
 
 def list_open_decisions(
-    session: Session, *, as_of: date, modification: Modification | None = None
+    session: Session,
+    *,
+    as_of: date,
+    modification: Modification | None = None,
+    workspace: str | None = None,
 ) -> list[Decision]:
-    """Decisions raised on or before the day and not resolved by then, oldest first."""
+    """Decisions raised on or before the day and not resolved by then, oldest first; with a
+    workspace, those from papers and those its administrators added (not other workspaces')."""
     stmt = (
         select(Decision)
         .options(selectinload(Decision.modification))
@@ -104,6 +109,8 @@ def list_open_decisions(
     )
     if modification is not None:
         stmt = stmt.where(Decision.modification_id == modification.id)
+    if workspace is not None:
+        stmt = stmt.where(or_(Decision.workspace.is_(None), Decision.workspace == workspace))
     return list(session.scalars(stmt))
 
 
@@ -244,3 +251,98 @@ def _month_start(day: date) -> date:
 def _window_end(milestone: Milestone) -> date:
     """The last day a milestone's precision allows."""
     return VagueDate(milestone.start, Precision(milestone.precision)).end
+
+
+# ---------------------------------------------------------------- structured lists (bot list)
+
+
+def list_modifications(session: Session) -> list[Modification]:
+    """Every modification in reference order, with its target release loaded."""
+    stmt = (
+        select(Modification)
+        .options(selectinload(Modification.target_release))
+        .order_by(Modification.number, Modification.letter)
+    )
+    return list(session.scalars(stmt))
+
+
+def latest_status_by_modification(session: Session, *, as_of: date) -> dict[int, StatusEntry]:
+    """Each modification's latest status entry recorded on or before the day."""
+    stmt = (
+        select(StatusEntry)
+        .where(StatusEntry.as_of <= as_of)
+        .order_by(StatusEntry.as_of, StatusEntry.id)
+    )
+    return {entry.modification_id: entry for entry in session.scalars(stmt)}
+
+
+def list_scope_entries_as_of(session: Session, *, as_of: date) -> list[ScopeEntry]:
+    """Every scope entry of every release known on the day, releases and modifications loaded."""
+    stmt = (
+        select(ScopeEntry)
+        .options(selectinload(ScopeEntry.release), selectinload(ScopeEntry.modification))
+        .where(or_(ScopeEntry.as_of.is_(None), ScopeEntry.as_of <= as_of))
+        .order_by(ScopeEntry.id)
+    )
+    return list(session.scalars(stmt))
+
+
+def list_milestones_known(
+    session: Session, *, as_of: date, start: date | None = None, end: date | None = None
+) -> list[Milestone]:
+    """Milestones known on the day (not superseded), optionally starting within [start, end]."""
+    stmt = (
+        select(Milestone)
+        .options(selectinload(Milestone.modification))
+        .where(
+            Milestone.superseded.is_(False),
+            or_(Milestone.as_of.is_(None), Milestone.as_of <= as_of),
+        )
+        .order_by(Milestone.start, Milestone.id)
+    )
+    if start is not None:
+        stmt = stmt.where(Milestone.start >= _month_start(start))
+    if end is not None:
+        stmt = stmt.where(Milestone.start <= end)
+    return list(session.scalars(stmt))
+
+
+def list_latest_passed_milestones(
+    session: Session, *, modification: Modification, as_of: date
+) -> list[Milestone]:
+    """Per kind, the latest milestone known on the day whose window has closed, when no later
+    one of that kind is known: the latest plan, which people still need to see."""
+    known = [
+        m
+        for m in list_milestones_known(session, as_of=as_of)
+        if m.modification_id == modification.id
+    ]
+    latest: dict[str, Milestone] = {}
+    for milestone in known:
+        latest[milestone.kind] = milestone  # ordered by start: the last one wins
+    return [m for m in latest.values() if _window_end(m) < as_of]
+
+
+def list_title_index(session: Session) -> list[tuple[str, str]]:
+    """(reference, title) of every modification, for fuzzy matching of loose references."""
+    stmt = select(Modification.ref, Modification.title).order_by(
+        Modification.number, Modification.letter
+    )
+    return [(ref, title) for ref, title in session.execute(stmt)]
+
+
+def list_proposers(session: Session) -> list[str]:
+    """The distinct proposers on record."""
+    stmt = select(Modification.proposer).where(Modification.proposer.is_not(None)).distinct()
+    return sorted(p for p in session.scalars(stmt) if p)
+
+
+def list_release_months(session: Session) -> list[tuple[int, int]]:
+    """(year, month) of every dated release."""
+    stmt = select(Release.go_live).where(Release.go_live.is_not(None))
+    return sorted({(d.year, d.month) for d in session.scalars(stmt) if d})
+
+
+def milestone_window_end(milestone: Milestone) -> date:
+    """The last day a milestone's precision allows ("May 2019" ends on 31 May 2019)."""
+    return _window_end(milestone)

@@ -1,32 +1,30 @@
-"""Load the bundled sample data (facts from the three seed papers) into an empty store."""
+"""Load the bundled sample data (facts from the three seed papers) into an empty store.
+
+The YAML is read through its typed schema (``storage.sample_schema``) and turned into one change
+set per source document, with that document's date and provenance; each is applied with
+``apply_changeset``, oldest first, so the sample data is written exactly as papers and pages are.
+"""
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
-from typing import Any
 
 import yaml
+from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from sec.references import parse_ref
-from sec.timefmt import now
 from storage.calendar_store import load_sample_meetings
-from storage.models import (
-    Decision,
-    Document,
-    Milestone,
-    Modification,
-    Release,
-    ScopeEntry,
-    StatusEntry,
-)
+from storage.changes import CONFLICT, apply_changeset
+from storage.ingest import changeset as cs
+from storage.models import Modification, Release
+from storage.sample_schema import SampleData, SampleDocument, SampleModification, SampleRelease
 
 SAMPLE_FILE = Path(__file__).parent / "sample_data" / "sample.yaml"
+SITE = "https://smartenergycodecompany.co.uk"
+AT = cs.SourcePos(page=1, line=1)  # the sample data has no pages; its facts cite the document
 
 
 @dataclass(frozen=True)
@@ -41,192 +39,163 @@ class LoadResult:
         return f"Loaded {self.modifications} modifications and {self.releases} SEC Releases."
 
 
-def parse_date(value: Any) -> date | None:
-    """YAML gives dates as date objects; accept ISO strings too."""
-    if value is None or isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value))
-
-
-def parse_dated(value: Any, precision: str | None) -> tuple[date, str]:
-    """A milestone date written "2019-04-03" (day) or "2019-04" (month-level) with its precision."""
-    if isinstance(value, date):
-        return value, precision or "day"
-    text = str(value)
-    if len(text) == 7:
-        year, month = (int(part) for part in text.split("-"))
-        precision = precision or "month"
-        first_day = {"early": 1, "mid": 11, "late": 21}.get(precision, 1)
-        return date(year, month, first_day), precision
-    return date.fromisoformat(text), precision or "day"
+def read_sample(path: Path = SAMPLE_FILE) -> SampleData:
+    """The sample file, validated; ValueError says what is wrong with it."""
+    try:
+        return SampleData.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    except ValidationError as error:
+        raise ValueError(f"sample data {path.name}: {error}") from error
 
 
 def load_sample(session: Session, path: Path = SAMPLE_FILE) -> LoadResult:
     """Load the sample file into an empty store; a store that has modifications is left alone."""
     if session.scalar(select(func.count()).select_from(Modification)):
         return LoadResult(loaded=False)
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    documents = _load_documents(session, data.get("documents", []), path)
-    releases = _load_releases(session, data.get("releases", []))
-    mods = _load_modifications(session, data.get("modifications", []), documents, releases)
-    _load_scopes(session, data.get("releases", []), releases, mods, documents)
+    data = read_sample(path)
+    for document, changes in sample_changesets(data):
+        report = apply_changeset(
+            session,
+            changes,
+            checksum=sample_checksum(path, document),
+            path=document.seed,
+            actor="secbot sample data",
+            audit=False,
+        )
+        conflicts = [c.line() for c in report.changes if c.action == CONFLICT]
+        if conflicts:  # the sample contradicts itself: refuse it whole (the caller rolls back)
+            raise ValueError(f"sample data {document.key}: " + "; ".join(conflicts[:5]))
     load_sample_meetings(session)
     session.flush()
-    return LoadResult(loaded=True, modifications=len(mods), releases=len(releases))
+    releases = session.scalar(select(func.count()).select_from(Release)) or 0
+    return LoadResult(loaded=True, modifications=len(data.modifications), releases=releases)
 
 
-def _load_documents(
-    session: Session, items: list[dict[str, Any]], path: Path
-) -> dict[str, Document]:
-    documents: dict[str, Document] = {}
-    stamp = now()
-    for item in items:
-        checksum = hashlib.sha256(f"sample:{path.name}:{item['key']}".encode()).hexdigest()
-        document = Document(
-            name=item["name"],
-            doc_date=parse_date(item.get("date")),
-            kind=item.get("kind", "paper"),
-            checksum=checksum,
-            reference=item.get("reference"),
-            path=item.get("seed"),
-            recorded_at=stamp,
-        )
-        session.add(document)
-        documents[item["key"]] = document
-    return documents
+def sample_checksum(path: Path, document: SampleDocument) -> str:
+    """A stable stand-in for a checksum, so loading twice never applies a document twice."""
+    return hashlib.sha256(f"sample:{path.name}:{document.key}".encode()).hexdigest()
 
 
-def _load_releases(session: Session, items: list[dict[str, Any]]) -> dict[str, Release]:
-    releases: dict[str, Release] = {}
-    for item in items:
-        release = Release(
-            name=str(item["name"]),
-            go_live=parse_date(item.get("go_live")),
-            baselining=item.get("baselining"),
-            ad_hoc=bool(item.get("ad_hoc", False)),
-            as_of=parse_date(item.get("as_of")),
-        )
-        session.add(release)
-        releases[release.name] = release
-    return releases
+def sample_changesets(data: SampleData) -> list[tuple[SampleDocument, cs.ChangeSet]]:
+    """One change set per source document of the sample, oldest first."""
+    ordered = sorted(data.documents, key=lambda doc: doc.date)
+    return [(doc, _changeset(data, doc)) for doc in ordered]
 
 
-def _load_modifications(
-    session: Session,
-    items: list[dict[str, Any]],
-    documents: Mapping[str, Document],
-    releases: Mapping[str, Release],
-) -> dict[str, Modification]:
-    mods: dict[str, Modification] = {}
-    for item in items:
-        ref = parse_ref(str(item["ref"]))
-        if ref is None:
-            raise ValueError(f"sample data: {item['ref']!r} is not a modification reference")
-        mod = Modification(
-            ref=ref.canonical,
-            number=ref.number,
-            letter=ref.letter,
-            title=item["title"],
-            title_key=item["title"].lower(),
-            slug=item.get("slug"),
-            proposer=item.get("proposer"),
-            path=item.get("path"),
-            dcc_impact=item.get("dcc_impact"),
-            target_release=releases.get(str(item["target_release"]))
-            if item.get("target_release")
-            else None,
-            stage="submitted",
-        )
-        _attach_history(mod, item.get("history", []), documents)
-        _attach_milestones(mod, item.get("milestones", []), documents)
-        _attach_decisions(mod, item.get("decisions", []), documents)
-        session.add(mod)
-        mods[mod.ref] = mod
-    return mods
-
-
-def _attach_history(
-    mod: Modification, items: list[dict[str, Any]], documents: Mapping[str, Document]
-) -> None:
-    for item in sorted(items, key=lambda entry: parse_date(entry["as_of"]) or date.min):
-        entry = StatusEntry(
-            as_of=parse_date(item["as_of"]),
-            stage=item["stage"],
-            status=item["status"],
-            document=documents.get(item.get("doc", "")),
-            recorded_by="sample data",
-        )
-        mod.history.append(entry)
-        mod.stage, mod.status, mod.status_as_of = entry.stage, entry.status, entry.as_of
-
-
-def _attach_milestones(
-    mod: Modification, items: list[dict[str, Any]], documents: Mapping[str, Document]
-) -> None:
-    for item in items:
-        start, precision = parse_dated(item["date"], item.get("precision"))
-        document = documents.get(item.get("doc", ""))
-        mod.milestones.append(
-            Milestone(
-                kind=item["kind"],
-                start=start,
-                precision=precision,
-                text=item.get("text", ""),
-                as_of=document.doc_date if document else None,
-                document=document,
+def _changeset(data: SampleData, doc: SampleDocument) -> cs.ChangeSet:
+    key = doc.key
+    changes = cs.ChangeSet(
+        documents=[
+            cs.Document(
+                path=doc.seed,
+                date=doc.date,
+                title=doc.name,
+                source=AT,
+                kind="sample",
+                reference=doc.reference,
             )
+        ]
+    )
+    mentioned = _mentioned(data, key)
+    for mod in data.modifications:
+        if mod.ref in mentioned:
+            changes.modifications.append(_modification(mod, doc, data))
+        _plans(changes, mod, key)
+    changes.releases.extend(_release(r) for r in data.releases if r.doc == key)
+    changes.sec_versions.extend(
+        cs.SecVersion(v.number, v.effective, v.implements, v.text, AT)
+        for v in data.sec_versions
+        if v.doc == key
+    )
+    changes.consultations.extend(
+        cs.Consultation(c.title, c.closes, AT, c.ref, c.opens, c.respond_to, c.how)
+        for c in data.consultations
+        if c.doc == key
+    )
+    return changes
+
+
+def _mentioned(data: SampleData, key: str) -> set[str]:
+    """Every modification the document says anything about (each is created before use)."""
+    refs = {m.ref for m in data.modifications if key in m.docs() or _details_doc(m, data) == key}
+    for release in data.releases:
+        if release.doc == key:
+            refs |= {s.ref for s in release.scope} | {c.ref for c in release.candidates}
+    refs |= {ref for v in data.sec_versions if v.doc == key for ref in v.implements}
+    refs |= {c.ref for c in data.consultations if c.doc == key and c.ref}
+    return refs
+
+
+def _details_doc(mod: SampleModification, data: SampleData) -> str:
+    """The document a modification's fields come from: as given, else the latest to mention it."""
+    if mod.details_doc:
+        return mod.details_doc
+    dates = {doc.key: doc.date for doc in data.documents}
+    return max(mod.docs(), key=lambda key: dates[key])
+
+
+def _modification(
+    mod: SampleModification, doc: SampleDocument, data: SampleData
+) -> cs.Modification:
+    entry = next((h for h in mod.history if h.doc == doc.key), None)
+    details = _details_doc(mod, data) == doc.key
+    return cs.Modification(
+        ref=mod.ref,
+        title=mod.title,
+        stage=entry.stage if entry else None,
+        status=entry.status if entry else None,
+        as_of=doc.date,
+        source=AT,
+        proposer=mod.proposer if details else None,
+        dcc_impact=mod.dcc_impact if details else None,
+        release=mod.target_release if details else None,
+        path=mod.path.value if details and mod.path else None,
+        url=None if mod.slug_derived else f"{SITE}/modifications/{mod.slug}/",
+    )
+
+
+def _plans(changes: cs.ChangeSet, mod: SampleModification, key: str) -> None:
+    changes.milestones.extend(
+        cs.Milestone(mod.ref, m.kind, m.when(), m.text, AT) for m in mod.milestones if m.doc == key
+    )
+    changes.decisions.extend(
+        cs.Decision(
+            mod.ref,
+            d.owner,
+            d.what,
+            AT,
+            kind=d.kind,
+            due=d.due_date(),
+            resolved_on=d.resolved_on,
+            resolution=d.resolution,
         )
+        for d in mod.decisions
+        if d.doc == key
+    )
+    changes.outcomes.extend(
+        cs.Outcome(mod.ref, o.body, o.result, o.date, o.text, AT)
+        for o in mod.outcomes
+        if o.doc == key
+    )
 
 
-def _attach_decisions(
-    mod: Modification, items: list[dict[str, Any]], documents: Mapping[str, Document]
-) -> None:
-    for item in items:
-        if item.get("resolved") and not item.get("resolved_on"):
-            raise ValueError(f"sample data: a resolved decision on {mod.ref} needs resolved_on")
-        due_start, due_precision = (
-            parse_dated(item["due"], item.get("due_precision")) if item.get("due") else (None, None)
-        )
-        mod.decisions.append(
-            Decision(
-                owner=item.get("owner", "Proposer"),
-                what=item["what"],
-                since=parse_date(item["since"]),
-                due_start=due_start,
-                due_precision=due_precision,
-                document=documents.get(item.get("doc", "")),
-                resolved_on=parse_date(item.get("resolved_on")),
-                resolution=item.get("resolution"),
-            )
-        )
-
-
-def _load_scopes(
-    session: Session,
-    items: list[dict[str, Any]],
-    releases: Mapping[str, Release],
-    mods: Mapping[str, Modification],
-    documents: Mapping[str, Document],
-) -> None:
-    for item in items:
-        release = releases[str(item["name"])]
-        document = documents.get(item.get("doc", ""))
-        for scope in item.get("scope", []):
-            ref = parse_ref(str(scope["ref"]))
-            mod = mods.get(ref.canonical) if ref else None
-            if mod is None:
-                raise ValueError(
-                    f"sample data: release {release.name} names unknown {scope['ref']}"
-                )
-            release.scope.append(
-                ScopeEntry(
-                    modification=mod,
-                    state=scope.get("state", "in_scope"),
-                    added=bool(scope.get("added", False)),
-                    note=scope.get("note"),
-                    as_of=document.doc_date if document else release.as_of,
-                    document=document,
-                )
-            )
-        if release.as_of is None and document is not None:
-            release.as_of = document.doc_date
+def _release(release: SampleRelease) -> cs.Release:
+    scope = [s for s in release.scope if s.state != "removed"]
+    return cs.Release(
+        name=release.name,
+        date=release.go_live,
+        source=AT,
+        in_scope=tuple(s.ref for s in scope),
+        removed=tuple(s.ref for s in release.scope if s.state == "removed"),
+        added=tuple(s.ref for s in release.scope if s.added),
+        partial=tuple(cs.PartialScope(s.ref, s.note or "") for s in scope if s.state == "partial"),
+        baselining=(cs.ReleaseNote(None, release.baselining),) if release.baselining else (),
+        candidates=tuple(c.ref for c in release.candidates),
+        notes=(
+            *(
+                cs.PartialScope(s.ref, s.note)
+                for s in release.scope
+                if s.note and s.state != "partial"
+            ),
+            *(cs.PartialScope(c.ref, c.note) for c in release.candidates if c.note),
+        ),
+    )

@@ -7,11 +7,16 @@ the whole schema imports this module.
 from __future__ import annotations
 
 from storage import (  # noqa: F401  (imported for their tables)
+    change_event_models,
     delivery_models,
+    fact_models,
     ingest_models,
     models,
     nudge_models,
+    receipt_models,
+    site_models,
     teams_models,
+    tenancy_models,
 )
 from storage.base import Base
 

@@ -1,7 +1,12 @@
 """Subscriptions: which channel or person wants reminders about which topic.
 
-One row per (surface, channel, topic, value): subscribing twice keeps one row, and the insert
-ignores a conflict instead of failing, so two people subscribing at once cannot both error.
+Every subscription belongs to a workspace (storage.tenancy_models): each function reads and
+changes only the workspace it is given ("default" unless told), so one workspace can neither
+see nor change another's.
+
+One row per (workspace, surface, channel, topic, value): subscribing twice keeps one row, and
+the insert ignores a conflict instead of failing, so two people subscribing at once cannot both
+error.
 """
 
 from __future__ import annotations
@@ -15,16 +20,25 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from storage.models import Subscription
+from storage.tenancy_models import DEFAULT_WORKSPACE
 
 # topic: all | meetings | deadlines | ref (value: "MP159") | release (value: "February 2022")
-TOPICS = ("all", "meetings", "deadlines", "ref", "release")
+# | changes (every change notice: jobs/change_notices.py)
+TOPICS = ("all", "meetings", "deadlines", "ref", "release", "changes")
 
 
 def get_subscription(
-    session: Session, *, surface: str, channel: str, topic: str, value: str = ""
+    session: Session,
+    *,
+    surface: str,
+    channel: str,
+    topic: str,
+    value: str = "",
+    workspace: str = DEFAULT_WORKSPACE,
 ) -> Subscription | None:
     """The subscription with exactly this key, if any."""
     stmt = select(Subscription).where(
+        Subscription.workspace == workspace,
         Subscription.surface == surface,
         Subscription.channel == channel,
         Subscription.topic == topic,
@@ -42,6 +56,7 @@ def create_subscription(
     value: str = "",
     created_by: str | None,
     at: datetime,
+    workspace: str = DEFAULT_WORKSPACE,
 ) -> tuple[Subscription, bool]:
     """Subscribe; returns the row and whether it is new (False: it already existed)."""
     if topic not in TOPICS:
@@ -53,22 +68,32 @@ def create_subscription(
         "value": value,
         "created_by": created_by,
         "created_at": at,
+        "workspace": workspace,
     }
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     stmt = insert(Subscription).values(**values).on_conflict_do_nothing()
     # RETURNING gives a row only when one was inserted (rowcount is not reliable here).
     created = session.execute(stmt.returning(Subscription.id)).first() is not None
-    row = get_subscription(session, surface=surface, channel=channel, topic=topic, value=value)
+    row = get_subscription(
+        session, surface=surface, channel=channel, topic=topic, value=value, workspace=workspace
+    )
     assert row is not None  # inserted now or earlier
     return row, created
 
 
 def delete_subscription(
-    session: Session, *, surface: str, channel: str, topic: str, value: str = ""
+    session: Session,
+    *,
+    surface: str,
+    channel: str,
+    topic: str,
+    value: str = "",
+    workspace: str = DEFAULT_WORKSPACE,
 ) -> bool:
     """Unsubscribe; False when there was no such subscription."""
     stmt = delete(Subscription).where(
+        Subscription.workspace == workspace,
         Subscription.surface == surface,
         Subscription.channel == channel,
         Subscription.topic == topic,
@@ -83,9 +108,13 @@ def list_subscriptions(
     surface: str | None = None,
     channel: str | None = None,
     topic: str | None = None,
+    workspace: str | None = DEFAULT_WORKSPACE,
 ) -> list[Subscription]:
-    """Subscriptions, optionally for one surface, channel or topic, oldest first."""
+    """A workspace's subscriptions (every workspace's: workspace=None, for planning),
+    optionally for one surface, channel or topic, oldest first."""
     stmt = select(Subscription).order_by(Subscription.created_at, Subscription.id)
+    if workspace is not None:
+        stmt = stmt.where(Subscription.workspace == workspace)
     if surface is not None:
         stmt = stmt.where(Subscription.surface == surface)
     if channel is not None:

@@ -1,7 +1,9 @@
 """Shared fixtures: a store on SQLite and on PostgreSQL, loaded with the sample data.
 
 PostgreSQL tests use their own schema each, so parallel workers never collide. Outside CI they are
-skipped when the server is unreachable; in CI (CI=true) an unreachable server fails the run.
+skipped when the server is unreachable; in CI (CI=true) an unreachable server fails the run. The
+same goes for the seed papers in ../shared/seeds: ``require_seeds`` (or the ``seeds`` fixture)
+skips a test that needs them outside CI, and fails it in CI.
 """
 
 from __future__ import annotations
@@ -44,6 +46,23 @@ def _require_postgres() -> None:
     if os.environ.get("CI"):
         pytest.fail(f"PostgreSQL is required in CI but unreachable: {problem}")
     pytest.skip(f"PostgreSQL unreachable: {problem}")
+
+
+def require_seeds(path: Path = SEEDS) -> Path:
+    """The seed papers (or one of them), which live beside the project, not in it: a test that
+    needs them is skipped when they are missing, except in CI (CI=true), where it fails."""
+    if path.exists():
+        return path
+    problem = f"the seed papers are not at {path} (../shared/seeds)"
+    if os.environ.get("CI"):
+        pytest.fail(f"{problem}; CI must have them")
+    pytest.skip(problem)
+
+
+@pytest.fixture
+def seeds() -> Path:
+    """The seed paper folder; see require_seeds."""
+    return require_seeds()
 
 
 def make_test_engine(backend: str, tmp_path: Path) -> tuple[Engine, str | None]:

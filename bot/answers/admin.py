@@ -1,7 +1,8 @@
 """Administrator commands: correct a status, add a milestone, map a Proposer to a Slack user, add
 a closure day, move or cancel a meeting, add or resolve a pending decision. Each change is
-recorded in the audit log with who and when. The router refuses these to everyone else (routes
-registered with admin=True).
+recorded in the audit log with who and when, in the asker's workspace; Proposer links and added
+decisions belong to that workspace too (bot.tenancy). The router refuses these to everyone else
+(routes registered with admin=True).
 
 Dates are typed the way people write them ("early April 2019", "8 May 2019"): the longest run of
 words that reads as a date is the date, and whatever follows is the note.
@@ -24,7 +25,8 @@ from sec.timefmt import now, uk_date
 from sec.vague_dates import Precision, VagueDate, parse_vague_date
 from storage import admin as store
 from storage.calendar_store import get_schedule
-from storage.models import Modification
+from storage.models import Decision, Modification
+from storage.tenancy_models import DEFAULT_WORKSPACE
 
 if TYPE_CHECKING:
     from bot.router import Context, Router
@@ -122,9 +124,18 @@ def split_user(args: str) -> tuple[str, str] | None:
     return None
 
 
+def _workspace(ctx: Context) -> str:
+    return ctx.workspace or DEFAULT_WORKSPACE
+
+
 def _audit(session: Session, ctx: Context, action: str, **detail: Any) -> None:
     store.create_audit_entry(
-        session, actor=ctx.user or "unknown", action=action, detail=detail, at=now()
+        session,
+        actor=ctx.user or "unknown",
+        action=action,
+        detail=detail,
+        at=now(),
+        workspace=_workspace(ctx),
     )
 
 
@@ -225,7 +236,9 @@ def proposer(session: Session, args: str, ctx: Context) -> Answer:
     mod = _modification(session, ref_text, "proposer")
     if isinstance(mod, Answer):
         return mod
-    store.set_proposer_slack_user(session, modification=mod, slack_user_id=user_id)
+    store.set_proposer_slack_user(
+        session, modification=mod, slack_user_id=user_id, workspace=_workspace(ctx)
+    )
     _audit(session, ctx, "proposer", ref=mod.ref, slack_user_id=user_id)
     return message(
         f"Done: Slack user {user_id} now speaks for the Proposer of {mod.ref} ‘{mod.title}’.",
@@ -371,7 +384,13 @@ def decision(session: Session, args: str, ctx: Context) -> Answer:
     if isinstance(mod, Answer):
         return mod
     row = store.create_decision(
-        session, modification=mod, owner=owner.value, what=what, since=ctx.as_of, due=due
+        session,
+        modification=mod,
+        owner=owner.value,
+        what=what,
+        since=ctx.as_of,
+        due=due,
+        workspace=_workspace(ctx),
     )
     _audit(
         session,
@@ -400,6 +419,14 @@ def _resolve(session: Session, args: str, ctx: Context) -> Answer:
     text = text.strip().strip(_QUOTE).strip()
     if not number.isdigit() or not text:
         return _usage(DECISION, 'decision resolve 12 "the SEC change route"')
+    found = session.get(Decision, int(number))
+    if found is not None and found.workspace not in (None, _workspace(ctx)):
+        # Another workspace's decision: answered as if it did not exist.
+        return message(
+            f"I can't find decision {number}; it may have been removed.",
+            "pending",
+            kind="not_found",
+        )
     at = datetime.combine(ctx.as_of, now().timetz())  # closed on the day asked, like set-status
     return handle_nudge_action(
         session,

@@ -150,12 +150,15 @@ _KIND_WORDS = (
     (re.compile(r"\b(?:sec\s+)?panels?\b"), MeetingKind.PANEL),
 )
 _MEETING_FILLER = re.compile(r"\b(?:the|meetings?|when|is|are|what|which|upcoming|please)\b|[?!,]")
+# Where a meeting's date comes from: a rule gives an expected date; a paper or an
+# administrator a confirmed one. Nothing in the store says a meeting was held, so a past date
+# is "date passed", never "held" (docs/answers.md).
 _ORIGINS = {
-    ("rule", False): "",
-    ("moved", False): "moved by an administrator",
-    ("ad_hoc", True): "extra meeting added by an administrator",
-    ("paper", False): "date from a paper",
-    ("paper", True): "ad hoc meeting, date from a paper",
+    ("rule", False): "expected by the meeting rule",
+    ("moved", False): "moved by an administrator, confirmed",
+    ("ad_hoc", True): "extra meeting added by an administrator, confirmed",
+    ("paper", False): "date from a paper, confirmed",
+    ("paper", True): "ad hoc meeting, date from a paper, confirmed",
 }
 
 
@@ -324,6 +327,10 @@ def deadlines(session: Session, args: str, ctx: Context) -> Answer:
 
 
 def register(router: Router) -> None:
+    from bot.understanding import register_readers
+    from bot.understanding.readers import deadlines_reader, meetings_reader
+
+    register_readers(router, ("meetings", meetings_reader), ("deadlines", deadlines_reader))
     router.register(
         "meetings",
         meetings,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
@@ -12,6 +13,9 @@ from sec.references import parse_ref, unique_refs
 from storage import queries
 from storage.models import Modification
 
+if TYPE_CHECKING:
+    from bot.context import Context
+
 
 @dataclass(frozen=True)
 class Found:
@@ -19,8 +23,12 @@ class Found:
     failure: Answer | None
 
 
-def find_modification(session: Session, args: str, *, command: str) -> Found:
-    """The modification named in args ("MP159", "mp 159", "159"), or a helpful failure answer."""
+def find_modification(
+    session: Session, args: str, *, command: str, ctx: Context | None = None
+) -> Found:
+    """The modification named in args ("MP159", "mp 159", "159", "the credit cover one"), or a
+    helpful failure answer. With ctx, words that fit several titles equally well are answered
+    briefly for each (a list), rather than refused."""
     text = args.strip()
     if not text:
         return Found(None, message(f"Which modification? Try `{command} MP159`.", kind="usage"))
@@ -29,7 +37,7 @@ def find_modification(session: Session, args: str, *, command: str) -> Found:
         found = unique_refs(text)
         ref = found[0] if found else None
     if ref is None:
-        return Found(None, _not_a_reference(session, text, command))
+        return _by_title(session, text, command, ctx)
     modification = queries.get_modification(session, ref=ref)
     if modification is not None:
         return Found(modification, None)
@@ -57,6 +65,25 @@ def _unknown_reference(session: Session, canonical: str, number: int, command: s
         *(f"{command} {m.ref} ({m.title})" for m in nearby),
         kind="not_found",
     )
+
+
+def _by_title(session: Session, text: str, command: str, ctx: Context | None) -> Found:
+    """Words of a title or nickname: one good fit is that modification; several, each briefly."""
+    from bot.understanding.titles import match_titles
+
+    matches = match_titles(text, queries.list_title_index(session))
+    if len(matches) == 1:
+        ref = parse_ref(matches[0].ref)
+        found = queries.get_modification(session, ref=ref) if ref else None
+        if found is not None:
+            return Found(found, None)
+    if len(matches) > 1 and ctx is not None:
+        from bot.answers.list import answer_list
+        from bot.understanding.filters import ListFilters
+
+        refs = tuple(m.ref for m in matches)
+        return Found(None, answer_list(session, ListFilters(refs=refs), ctx))
+    return Found(None, _not_a_reference(session, text, command))
 
 
 def _not_a_reference(session: Session, text: str, command: str) -> Answer:

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import date
 from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
+from bot.answers import freshness
 from bot.answers.lookup import find_modification
 from bot.answers.shared import decision_view, milestone_view, stage_label
 from bot.commands import keywords
+from bot.understanding.periods import Period, parse_period
 from bot.views import (
     Answer,
     HistoryEntryView,
     HistoryView,
+    MilestoneView,
     ModRow,
     ReleaseLink,
     SearchView,
@@ -22,8 +27,8 @@ from bot.views import (
 )
 from sec.lifecycle import DecisionPath, ScopeState, Stage
 from sec.releases import release_title
-from storage import queries
-from storage.models import Modification
+from storage import facts, queries
+from storage.models import Milestone, Modification
 
 if TYPE_CHECKING:
     from bot.router import Context, Router
@@ -31,7 +36,7 @@ if TYPE_CHECKING:
 
 def status(session: Session, args: str, ctx: Context) -> Answer:
     """Where a modification stands: stage, status, release, next milestones, open decisions."""
-    found = find_modification(session, args, command="status")
+    found = find_modification(session, args, command="status", ctx=ctx)
     if found.modification is None:
         assert found.failure is not None
         return found.failure
@@ -49,43 +54,82 @@ def status(session: Session, args: str, ctx: Context) -> Answer:
         title=mod.title,
         stage=stage.value,
         stage_label=stage.label,
-        sentence=f"{mod.ref} ‘{mod.title}’ {stage.phrase}.",
+        sentence=freshness.stage_sentence(
+            mod.ref,
+            mod.title,
+            stage.phrase,
+            recorded=entry.as_of if entry else None,
+            today=ctx.as_of,
+        ),
         status=entry.status if entry else None,
         status_as_of=entry.as_of if entry else None,
         proposer=mod.proposer,
         path_label=DecisionPath(mod.path).label if mod.path else None,
-        dcc_impact=mod.dcc_impact,
+        dcc_impact=mod.dcc_impact if _details_known(mod, ctx.as_of) else None,
         url=web_url(mod.slug),
-        release=_release_link(session, mod),
-        milestones=[
-            milestone_view(m)
-            for m in queries.list_upcoming_milestones(session, modification=mod, as_of=ctx.as_of)
-        ],
+        release=_release_link(session, mod, ctx.as_of),
+        milestones=_milestones(session, mod, ctx.as_of),
         decisions=[
             decision_view(d, as_of=ctx.as_of)
-            for d in queries.list_open_decisions(session, as_of=ctx.as_of, modification=mod)
+            for d in queries.list_open_decisions(
+                session, as_of=ctx.as_of, modification=mod, workspace=ctx.workspace or "default"
+            )
         ],
         as_of=ctx.as_of,
     )
     return Answer("status", view, meta={"ref": mod.ref})
 
 
-def _release_link(session: Session, mod: Modification) -> ReleaseLink | None:
-    """The release the modification is targeted at, with its state in that release's scope."""
+def _details_known(mod: Modification, as_of: date) -> bool:
+    """Modification-level facts (DCC impact, target release) are as of the paper or page that
+    gave them: never shown on a day before it (--as-of must not leak later facts)."""
+    said_on = mod.details_as_of or mod.status_as_of
+    return said_on is not None and said_on <= as_of
+
+
+def _milestones(session: Session, mod: Modification, as_of: date) -> list[MilestoneView]:
+    """The next milestones; and, of each kind with nothing ahead, the latest plan, marked as
+    passed (a passed plan is still the latest date known)."""
+    ahead = queries.list_upcoming_milestones(session, modification=mod, as_of=as_of)
+    kinds_ahead = {m.kind for m in ahead}
+    passed = [
+        m
+        for m in queries.list_latest_passed_milestones(session, modification=mod, as_of=as_of)
+        if m.kind not in kinds_ahead
+    ]
+    views = [_passed_view(m) for m in passed[-2:]]
+    return views + [milestone_view(m) for m in ahead]
+
+
+def _passed_view(milestone: Milestone) -> MilestoneView:
+    view = milestone_view(milestone)
+    return replace(view, when=f"{view.when} (planned, the latest date known; that date has passed)")
+
+
+def _release_link(session: Session, mod: Modification, as_of: date) -> ReleaseLink | None:
+    """The release the modification is targeted at, with its state in that release's scope,
+    as known on the day (a candidate is not in scope)."""
     entries = [
         e
         for e in queries.list_releases_for(session, modification=mod)
-        if e.state != ScopeState.REMOVED
+        if e.state != ScopeState.REMOVED and (e.as_of is None or e.as_of <= as_of)
     ]
     if mod.target_release is not None:
         entries.sort(key=lambda e: e.release_id != mod.target_release_id)
     if entries:
         entry = entries[0]
-        state = "partly in scope" if entry.state == ScopeState.PARTIAL else "in scope"
+        state = {ScopeState.PARTIAL: "partly in scope", "candidate": "a candidate"}.get(
+            entry.state, "in scope"
+        )
         return ReleaseLink(
             release_title(entry.release.name), entry.release.go_live, state, entry.note
         )
-    if mod.target_release is not None:
+    candidacies = facts.list_candidacies(session, modification=mod, as_of=as_of)
+    if candidacies:  # a candidate is not scope: say so rather than "in scope" or "targeted"
+        latest = candidacies[-1]
+        release = latest.release
+        return ReleaseLink(release_title(release.name), release.go_live, "a candidate", latest.note)
+    if mod.target_release is not None and _details_known(mod, as_of):
         release = mod.target_release
         return ReleaseLink(release_title(release.name), release.go_live, "targeted", None)
     return None
@@ -93,7 +137,8 @@ def _release_link(session: Session, mod: Modification) -> ReleaseLink | None:
 
 def history(session: Session, args: str, ctx: Context) -> Answer:
     """Every recorded status of a modification, oldest first, with the paper it came from."""
-    found = find_modification(session, args, command="history")
+    ref_text, period = _history_period(args)
+    found = find_modification(session, ref_text, command="history")
     if found.modification is None:
         assert found.failure is not None
         return found.failure
@@ -108,7 +153,30 @@ def history(session: Session, args: str, ctx: Context) -> Answer:
         for e in queries.list_history(session, modification=mod, as_of=ctx.as_of)
     ]
     view = HistoryView(ref=mod.ref, title=mod.title, url=web_url(mod.slug), entries=entries)
+    if period is not None:
+        view = _between(view, period)
     return Answer("history", view, meta={"ref": mod.ref})
+
+
+def _history_period(args: str) -> tuple[str, Period | None]:
+    """ "SECMP0015 between 2019 and 2021" -> ("SECMP0015", 2019 to 2021)."""
+    words = [w for w in args.split() if w.lower() not in {"of", "for", "the", "about"}]
+    ref_text, _, rest = " ".join(words).partition(" ")
+    period = parse_period(rest) if rest else None
+    return (ref_text, period) if period else (args, None)
+
+
+def _between(view: HistoryView, period: Period) -> HistoryView:
+    """What changed in a period: the standing before it, the entries within, the standing after."""
+    before = [e for e in view.entries if e.as_of < period.start]
+    within = [e for e in view.entries if period.contains(e.as_of)]
+    return replace(
+        view,
+        entries=before[-1:] + within,
+        period=f"from {period.label.replace(' to ', ' to ')}",
+        before=before[-1] if before else None,
+        after=within[-1] if within else (before[-1] if before else None),
+    )
 
 
 def search(session: Session, args: str, ctx: Context) -> Answer:
@@ -131,6 +199,12 @@ def search(session: Session, args: str, ctx: Context) -> Answer:
 
 
 def register(router: Router) -> None:
+    from bot.understanding import register_readers
+    from bot.understanding.readers import history_reader, search_reader, status_reader
+
+    register_readers(
+        router, ("status", status_reader), ("history", history_reader), ("search", search_reader)
+    )
     router.register(
         "status", status, usage="status <ref>", description="where a modification stands"
     )

@@ -11,6 +11,7 @@ from bot.answers.shared import decision_view
 from bot.views import Answer, DecisionsView, message
 from storage.calendar_store import get_working_calendar
 from storage.models import Decision
+from storage.tenancy_models import DEFAULT_WORKSPACE
 
 if TYPE_CHECKING:
     from bot.router import Context, Router
@@ -50,11 +51,16 @@ def pending(session: Session, args: str, ctx: Context) -> Answer:
             return lookup.failure
         title = f"Decisions waiting on {lookup.modification.ref}"
         decisions = queries.list_open_decisions(
-            session, as_of=ctx.as_of, modification=lookup.modification
+            session,
+            as_of=ctx.as_of,
+            modification=lookup.modification,
+            workspace=ctx.workspace or DEFAULT_WORKSPACE,
         )
         none = f"No decisions on {lookup.modification.ref} are waiting on anyone."
     else:
-        decisions = queries.list_open_decisions(session, as_of=ctx.as_of)
+        decisions = queries.list_open_decisions(
+            session, as_of=ctx.as_of, workspace=ctx.workspace or DEFAULT_WORKSPACE
+        )
         none = "No decisions are waiting on anyone."
     if not decisions:
         return message(none, ok=True)
@@ -64,6 +70,10 @@ def pending(session: Session, args: str, ctx: Context) -> Answer:
 
 
 def register(router: Router) -> None:
+    from bot.understanding import register_readers
+    from bot.understanding.readers import pending_reader
+
+    register_readers(router, ("pending", pending_reader))
     router.register(
         "pending",
         pending,

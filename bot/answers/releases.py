@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
@@ -76,16 +77,25 @@ def release(session: Session, args: str, ctx: Context) -> Answer:
     return Answer("release", view, meta={"release": found.name})
 
 
+_IN_SCOPE = {ScopeState.IN_SCOPE.value, ScopeState.PARTIAL.value}
+
+
+def _known(entry: ScopeEntry, as_of: date) -> bool:
+    return entry.as_of is None or entry.as_of <= as_of
+
+
 def releases(session: Session, args: str, ctx: Context) -> Answer:
     """Every SEC Release with its go-live date and the size of its scope."""
     rows = [
         ReleaseSummary(
             title=release_title(r.name),
             go_live=r.go_live,
-            in_scope=sum(1 for e in r.scope if e.state != ScopeState.REMOVED),
+            # Candidates are not scope until a paper says they are in (docs/answers.md).
+            in_scope=sum(1 for e in r.scope if e.state in _IN_SCOPE and _known(e, ctx.as_of)),
             past=r.go_live is not None and r.go_live < ctx.as_of,
         )
         for r in queries.list_releases(session)
+        if r.as_of is None or r.as_of <= ctx.as_of  # a release not yet heard of on the day
     ]
     if not rows:
         return message("I have no SEC Releases on record yet.", kind="not_found")
@@ -124,6 +134,10 @@ def in_release(session: Session, args: str, ctx: Context) -> Answer:
 
 
 def register(router: Router) -> None:
+    from bot.understanding import register_readers
+    from bot.understanding.readers import release_reader
+
+    register_readers(router, ("release", release_reader))
     router.register(
         "release",
         release,

@@ -1,6 +1,6 @@
 """Subscriptions: a channel (or a person, in a direct message) asks for reminders on a topic.
 
-TOPIC is all | meetings | deadlines | <ref> | release <name>. Typed in a channel it subscribes the
+TOPIC is all | meetings | deadlines | changes | <ref> | release <name>. Typed in a channel it subscribes the
 channel; typed in a DM it subscribes the person. The same functions serve `secbot subscribe`.
 """
 
@@ -19,11 +19,12 @@ from sec.references import parse_ref
 from sec.releases import release_title
 from sec.timefmt import now
 from storage import subscriptions as store
+from storage.tenancy_models import DEFAULT_WORKSPACE
 
 if TYPE_CHECKING:
     from bot.router import Context, Router
 
-TOPIC_USAGE = "all | meetings | deadlines | <ref> | release <name>"
+TOPIC_USAGE = "all | meetings | deadlines | changes | <ref> | release <name>"
 _WORDS = {
     "all": "all",
     "everything": "all",
@@ -31,7 +32,11 @@ _WORDS = {
     "meeting": "meetings",
     "deadlines": "deadlines",
     "deadline": "deadlines",
+    "changes": "changes",
+    "change": "changes",
 }
+# What people read for a one-word topic.
+_LABELS = {"all": "all reminders", "changes": "every change to a modification or release"}
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,7 @@ class Target:
     channel: str
     person: bool
     label: str | None = None  # how to name it; default "you" or "this channel"
+    workspace: str = DEFAULT_WORKSPACE  # whose subscriptions these are (bot.tenancy)
 
     @property
     def name(self) -> str:
@@ -70,7 +76,7 @@ def parse_topic(session: Session, text: str) -> Topic | Answer:
     first = words[0].lower()
     if first in _WORDS and len(words) == 1:
         topic = _WORDS[first]
-        return Topic(topic, "", "all reminders" if topic == "all" else topic)
+        return Topic(topic, "", _LABELS.get(topic, topic))
     if first in {"release", "rel"}:
         return _release_topic(session, " ".join(words[1:]))
     if parse_ref(text.strip()) is None and parse_ref(words[0]) is None:
@@ -98,10 +104,11 @@ def _release_topic(session: Session, name: str) -> Topic | Answer:
 
 def target_for(ctx: Context) -> Target | None:
     """The person in a direct message, otherwise the channel the command was typed in."""
+    workspace = ctx.workspace or DEFAULT_WORKSPACE
     if ctx.is_direct and ctx.user:
-        return Target(ctx.surface, ctx.user, person=True)
+        return Target(ctx.surface, ctx.user, person=True, workspace=workspace)
     if ctx.channel:
-        return Target(ctx.surface, ctx.channel, person=False)
+        return Target(ctx.surface, ctx.channel, person=False, workspace=workspace)
     return None
 
 
@@ -120,6 +127,7 @@ def subscribe_to(
         value=topic.value,
         created_by=actor,
         at=at,
+        workspace=target.workspace,
     )
     who = target.name
     if not created:
@@ -139,6 +147,7 @@ def unsubscribe_from(session: Session, target: Target, text: str) -> Answer:
         channel=target.channel,
         topic=topic.topic,
         value=topic.value,
+        workspace=target.workspace,
     )
     if not removed:
         return message(
@@ -153,7 +162,9 @@ def unsubscribe_from(session: Session, target: Target, text: str) -> Answer:
 
 def describe(session: Session, target: Target) -> Answer:
     """The target's subscriptions, one a line."""
-    rows = store.list_subscriptions(session, surface=target.surface, channel=target.channel)
+    rows = store.list_subscriptions(
+        session, surface=target.surface, channel=target.channel, workspace=target.workspace
+    )
     if not rows:
         return message(
             f"{target.verb('have', 'has')} no subscriptions yet.",
@@ -171,6 +182,8 @@ def _row_label(topic: str, value: str) -> str:
         return f"the {release_title(value)}"
     if topic == "all":
         return "everything"
+    if topic == "changes":
+        return "every change (change notices)"
     return value or topic
 
 

@@ -37,10 +37,10 @@ def calendar(from_: FromOption = None, to: ToOption = None, ics: IcsOption = Non
     """Meetings, deadlines, milestones and go-lives in a window: a listing, or --ics FILE."""
     from bot.calendar_feed import calendar_plan, default_window
     from bot.cli import parse_day  # bot.cli imports this module while it loads
-    from bot.services import build_services
+    from bot.commands_cli._entry import cli_services
 
-    svc = build_services()
-    first, last = default_window(today(svc.settings.tz))
+    svc = cli_services()
+    first, last = default_window(today())
     start = parse_day(from_, option="--from") or first
     end = parse_day(to, option="--to") or last
     if end < start:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from bot.services import build_services
+from bot.commands_cli._entry import cli_services
 from storage.db import transaction
 
 if TYPE_CHECKING:
@@ -70,7 +70,7 @@ def ingest(
     if as_json:
         typer.echo(json.dumps(_merged([c for _, _, c in documents]).to_json(), indent=2))
         return
-    services = build_services()
+    services = cli_services()
     reports: list[ChangeReport] = []
     with transaction(services.sessions) as session:
         for path, checksum, changes in documents:

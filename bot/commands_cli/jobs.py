@@ -9,14 +9,18 @@ from typing import Annotated
 
 import typer
 
-from bot.services import Services, build_services
+from bot.commands_cli._entry import cli_services
+from bot.services import Services
+from bot.slack.redact import install_redaction
 from bot.templating import render
 from jobs.context import Sender
 from jobs.plan import load_snapshot
-from jobs.worker import EXIT_LOCK_LOST, WorkerConfig, run_forever, run_once
+from jobs.sync.config import SyncConfig
+from jobs.worker import EXIT_LOCK_LOST, WorkerConfig, close_senders, run_forever, run_once
 from sec.reminders import DEFAULT_POLICY, reminders_between
 from sec.timefmt import LONDON, today, uk_datetime
 from storage.db import transaction
+from storage.delivery_models import DeliveryState
 from storage.outbox import list_deliveries, requeue_delivery
 
 log = logging.getLogger(__name__)
@@ -44,9 +48,7 @@ def _day(text: str | None, option: str) -> date | None:
 
 def _teams_senders(svc: Services) -> dict[str, Sender]:
     """The Teams sender when Teams is enabled (the SDK loads only then)."""
-    from bot.teams.settings import TeamsSettings
-
-    teams = TeamsSettings()
+    teams = svc.settings.teams
     if not teams.enabled:
         return {}
     from bot.teams.sender import make_teams_sender
@@ -58,18 +60,31 @@ def _teams_senders(svc: Services) -> dict[str, Sender]:
         return {}
 
 
-def worker_config(svc: Services, *, standby_poll: float = 5.0) -> WorkerConfig:
-    settings = svc.settings
-    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+def worker_config(svc: Services, *, standby_poll: float | None = None) -> WorkerConfig:
+    """The worker's plain config, from the settings loaded once at start-up."""
+    slack, worker = svc.settings.slack, svc.settings.worker
     return WorkerConfig(
         engine=svc.engine,
         render=render,
-        slack_token=token,
-        slack_base_url=settings.slack_api_base_url,
-        tz=settings.tz,
-        standby_poll=standby_poll,
+        slack_token=slack.bot_token.get_secret_value() if slack.bot_token else None,
+        slack_base_url=slack.api_base_url,
+        slack_client_id=slack.client_id,
+        slack_client_secret=slack.client_secret.get_secret_value() if slack.client_secret else None,
+        standby_poll=worker.standby_poll_seconds if standby_poll is None else standby_poll,
+        once_lock_timeout=worker.once_lock_timeout_seconds,
+        pace=worker.slack_pace_seconds,
+        nudge_policy=svc.settings.nudges.policy(),
+        sync=_sync_config(svc),
         extra_senders=_teams_senders(svc),
     )
+
+
+def _sync_config(svc: Services) -> SyncConfig | None:
+    """The worker's sync job configuration, or None when SECBOT_SYNC_ENABLED is false."""
+    from bot.commands_cli.sync import sync_config
+
+    config = sync_config(svc.settings)
+    return config if config.enabled else None
 
 
 def worker(
@@ -78,16 +93,29 @@ def worker(
         str | None, typer.Option("--at", help="with --once: as if the clock read this (ISO)")
     ] = None,
     standby_poll: Annotated[
-        float, typer.Option("--standby-poll", help="seconds between a standby's lock checks")
-    ] = 5.0,
+        float | None,
+        typer.Option(
+            "--standby-poll",
+            help="seconds between a standby's lock checks (default SECBOT_WORKER_STANDBY_POLL)",
+        ),
+    ] = None,
 ) -> None:
     """The scheduler process (reminders, digest, housekeeping); a second one stands by."""
     if at is not None and not once:
         raise typer.BadParameter("--at only goes with --once", param_hint="--at")
-    config = worker_config(build_services(), standby_poll=standby_poll)
+    svc = cli_services()
+    install_redaction(svc.settings.secrets())  # before anything can log a token
+    config = worker_config(svc, standby_poll=standby_poll)
+    try:
+        _run_worker(config, once=once, at=at)
+    finally:
+        close_senders(config)
+
+
+def _run_worker(config: WorkerConfig, *, once: bool, at: str | None) -> None:
     if not once:
         raise typer.Exit(run_forever(config))
-    moment = parse_moment(at) if at else datetime.now(config.tz)
+    moment = parse_moment(at) if at else datetime.now(LONDON)
     results = run_once(config, moment)
     if results is None:
         typer.echo("Another worker holds the worker lock; nothing run.", err=True)
@@ -115,7 +143,7 @@ def reminders(
     last = _day(end, "--to") or first + timedelta(days=30)
     known = _day(as_of, "--as-of") or last
     horizon = timedelta(days=DEFAULT_POLICY.horizon_days())
-    svc = build_services()
+    svc = cli_services()
     with transaction(svc.sessions) as session:
         snapshot, calendar = load_snapshot(session, start=first, end=last + horizon, as_of=known)
     window = (datetime.combine(first, time.min, LONDON), datetime.combine(last, time.max, LONDON))
@@ -128,7 +156,8 @@ def reminders(
 
 def deliveries(
     state: Annotated[
-        str | None, typer.Option("--state", help="pending|sending|sent|late_sent|skipped|dead")
+        DeliveryState | None,
+        typer.Option("--state", help="pending|sending|sent|late_sent|skipped|dead"),
     ] = None,
     limit: Annotated[int, typer.Option("--limit", help="at most this many rows")] = 50,
     requeue: Annotated[
@@ -136,7 +165,7 @@ def deliveries(
     ] = None,
 ) -> None:
     """The delivery outbox, newest first; dead letters with --state dead."""
-    svc = build_services()
+    svc = cli_services()
     with transaction(svc.sessions) as session:
         if requeue is not None:
             done = requeue_delivery(session, delivery_id=requeue)

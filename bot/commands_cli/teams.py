@@ -10,9 +10,9 @@ from typing import Annotated
 import typer
 from pydantic import ValidationError
 
+from bot.commands_cli._entry import cli_settings
 from bot.router import build_router
 from bot.teams.manifest import build_manifest, write_package
-from bot.teams.settings import TeamsSettings
 from storage.db import make_engine, session_factory
 
 EXIT_USAGE = 2
@@ -37,7 +37,7 @@ OutOption = Annotated[Path, typer.Option("--out", help="directory to write into"
 def teams_manifest(out: OutOption = Path("teams-app"), app_id: AppIdOption = None) -> None:
     """Write the Teams app package: manifest.json, color.png, outline.png and a zip of them."""
     try:
-        settings = TeamsSettings()
+        settings = cli_settings().teams
         if app_id:
             settings = settings.model_copy(update={"app_id": app_id})
         version = importlib.metadata.version("secbot")

@@ -10,18 +10,8 @@ from typing import Annotated
 
 import typer
 
-from bot.services import Services, build_services
-
-
-def _secrets(svc: Services) -> list[str]:
-    settings = svc.settings
-    values = [
-        settings.slack_bot_token,
-        settings.slack_signing_secret,
-        settings.slack_app_token,
-        settings.slack_client_secret,
-    ]
-    return [v.get_secret_value() for v in values if v is not None]
+from bot.commands_cli._entry import cli_settings, refuse
+from bot.services import build_services
 
 
 def serve(
@@ -35,9 +25,13 @@ def serve(
     from bot.slack.redact import install_redaction
     from bot.web import create_web_app
 
-    svc = build_services()
-    install_redaction(_secrets(svc))  # before anything can log a token
-    socket_mode = svc.settings.slack_app_token is not None
+    settings = cli_settings()
+    problem = settings.slack.serving_problem()
+    if problem is not None:
+        raise refuse(problem)
+    install_redaction(settings.secrets())  # before anything can log a token
+    svc = build_services(settings)
+    socket_mode = settings.slack.socket_mode
     try:
         if socket_mode:
             from bot.slack.socket_mode import socket_mode_handler

@@ -1,7 +1,9 @@
 """The Bolt app, built in a factory from our services; nothing is wired at import time.
 
 Each listener module exposes ``register(app, services)``. Slack's Web API is reached at
-SLACK_API_BASE_URL when set (GovSlack, or a local test server).
+SLACK_API_BASE_URL when set (GovSlack, or a local test server). Acks, answers and ingestion run on
+separate bounded pools (bot.slack.pools), so acknowledging never waits for answer work; every
+response_url post is retried within the URL's life (bot.slack.respond).
 """
 
 from __future__ import annotations
@@ -18,15 +20,28 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 
 from bot.settings import Settings
-from bot.slack import commands, dedupe, home, ingest, interactivity, messages, nudges, unfurls
+from bot.slack import (
+    commands,
+    dedupe,
+    home,
+    ingest,
+    interactivity,
+    messages,
+    nudges,
+    respond,
+    unfurls,
+    uninstall,
+)
 from bot.slack.oauth import is_multi_workspace, oauth_settings
+from bot.slack.pools import PooledLazyRunner, make_pools
 
 if TYPE_CHECKING:
     from bot.services import Services
 
 log = logging.getLogger(__name__)
 
-LISTENERS = (ingest, commands, messages, home, unfurls, interactivity, nudges)  # ingest first
+# ingest first
+LISTENERS = (ingest, commands, messages, home, unfurls, interactivity, nudges, uninstall)
 
 
 class SlackNotConfigured(RuntimeError):
@@ -39,15 +54,15 @@ def _secret(value: SecretStr | None) -> str | None:
 
 def slack_configured(settings: Settings) -> bool:
     """True when the HTTP app can run: a signing secret, and a bot token or OAuth credentials."""
-    has_auth = bool(settings.slack_bot_token) or is_multi_workspace(settings)
-    return bool(settings.slack_signing_secret) and has_auth
+    has_auth = bool(settings.slack.bot_token) or is_multi_workspace(settings)
+    return bool(settings.slack.signing_secret) and has_auth
 
 
 def build_client(settings: Settings, token: str | None) -> WebClient:
     """A Web API client at the configured base URL that waits out rate limits (HTTP 429)."""
     retry = [ConnectionErrorRetryHandler(), RateLimitErrorRetryHandler(max_retry_count=2)]
-    if settings.slack_api_base_url:
-        return WebClient(token=token, base_url=settings.slack_api_base_url, retry_handlers=retry)
+    if settings.slack.api_base_url:
+        return WebClient(token=token, base_url=settings.slack.api_base_url, retry_handlers=retry)
     return WebClient(token=token, retry_handlers=retry)
 
 
@@ -58,15 +73,16 @@ def create_slack_app(services: Services, *, socket_mode: bool = False) -> App:
     more than five minutes off: 401). In Socket Mode the WebSocket is authenticated instead.
     """
     settings = services.settings
-    signing_secret = _secret(settings.slack_signing_secret)
+    signing_secret = _secret(settings.slack.signing_secret)
     if not socket_mode and not signing_secret:
         raise SlackNotConfigured("SLACK_SIGNING_SECRET is not set")
     oauth = oauth_settings(services) if is_multi_workspace(settings) else None
-    token = None if oauth else _secret(settings.slack_bot_token)
+    token = None if oauth else _secret(settings.slack.bot_token)
     if oauth is None and not token:
         raise SlackNotConfigured(
             "set SLACK_BOT_TOKEN (one workspace) or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET (OAuth)"
         )
+    pools = make_pools()
     app = App(
         name="secbot",
         signing_secret=signing_secret or "",
@@ -74,8 +90,11 @@ def create_slack_app(services: Services, *, socket_mode: bool = False) -> App:
         oauth_settings=oauth,
         request_verification_enabled=not socket_mode,
         process_before_response=False,
+        listener_executor=pools.acks,
     )
+    app.listener_runner.lazy_listener_runner = PooledLazyRunner(app.logger, pools)
     dedupe.register(app, services)
+    respond.install(app)
     for module in LISTENERS:
         module.register(app, services)
     return app

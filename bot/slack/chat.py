@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from bot.commands import parse_command
-from bot.router import Context
+from bot.context import Context, make_context
+from bot.router import Reply
 from bot.slack.blocks import message_payload
-from bot.views import Answer
-from sec.timefmt import today
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -28,32 +26,46 @@ def is_direct_channel(channel_id: str | None) -> bool:
     return bool(channel_id) and str(channel_id).startswith("D")
 
 
+def workspace_of(context: Mapping[str, Any] | None) -> str | None:
+    """The workspace a request came from: its team id, or for an org-wide (Enterprise Grid)
+    install with no team, the enterprise id. Takes Bolt's context (a dict) or a request body."""
+    if not context:
+        return None
+    org_wide = str(context.get("is_enterprise_install")).lower() == "true"
+    if org_wide and context.get("enterprise_id"):  # an org-wide install is one workspace
+        return str(context["enterprise_id"])
+    found = context.get("team_id") or context.get("enterprise_id")
+    return str(found) if found else None
+
+
 def context_for(
-    services: Services, *, user: str | None, channel: str | None, is_direct: bool | None = None
+    services: Services,
+    *,
+    user: str | None,
+    channel: str | None,
+    workspace: str | None = None,
+    is_direct: bool | None = None,
 ) -> Context:
-    """The Context for a Slack user in a channel; administrators come from SECBOT_ADMINS."""
-    settings = services.settings
-    return Context(
-        as_of=today(settings.tz),
+    """The Context for a Slack user in a channel (a DM unless told otherwise by the channel)."""
+    return make_context(
+        services,
+        surface="slack",
         user=user,
         channel=channel,
-        surface="slack",
-        is_admin=bool(user) and user in settings.admins,
+        workspace=workspace,
         is_direct=is_direct_channel(channel) if is_direct is None else is_direct,
     )
 
 
-def ask(services: Services, text: str, ctx: Context) -> tuple[Answer, bool]:
-    """The router's answer, and whether the person asked for it to be posted publicly."""
-    router = services.router
-    command = parse_command(text, known=set(router.routes))
-    return router.dispatch(command, ctx), command.public
+def ask(services: Services, text: str, ctx: Context) -> Reply:
+    """The router's reply: the command the text was read as, and its answer."""
+    return services.router.handle(text, ctx)
 
 
 def reply(services: Services, text: str, ctx: Context) -> tuple[dict[str, Any], bool]:
     """``text`` and ``blocks`` answering the text, and the public flag."""
-    answer, public = ask(services, text, ctx)
-    return message_payload(answer), public
+    answered = ask(services, text, ctx)
+    return message_payload(answered.answer), answered.public
 
 
 def apologise(send: Callable[..., Any], what: str, **kwargs: Any) -> None:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from slack_bolt import Ack, App, Respond
 
-from bot.slack.chat import apologise, context_for, reply
+from bot.slack.chat import apologise, context_for, reply, workspace_of
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -25,7 +25,12 @@ def register(app: App, services: Services) -> None:
 
     def answer(body: dict[str, Any], respond: Respond) -> None:
         try:
-            ctx = context_for(services, user=body.get("user_id"), channel=body.get("channel_id"))
+            ctx = context_for(
+                services,
+                user=body.get("user_id"),
+                channel=body.get("channel_id"),
+                workspace=workspace_of(body),
+            )
             payload, public = reply(services, str(body.get("text") or ""), ctx)
             respond(**payload, response_type="in_channel" if public else "ephemeral")
         except Exception:

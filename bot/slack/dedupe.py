@@ -1,4 +1,4 @@
-"""Duplicate Events API deliveries produce no duplicate effects.
+"""Duplicate deliveries produce no duplicate effects: events, slash commands and interactions.
 
 Slack retries an event up to three times (X-Slack-Retry-Num) when it did not see our 200 in time,
 or saw an error. Every event carries an ``event_id`` that stays the same across retries, so a
@@ -9,8 +9,15 @@ several web processes, unlike an in-memory set. A retry whose first delivery nev
 (no row) is handled normally. Rows older than a day are pruned: Slack stops retrying within an
 hour.
 
-The table is created beside slack_sdk's installation tables (``metadata.create_all``), since it
-belongs to the Slack adapter rather than to the domain store.
+Slash commands and interactions are not retried by Slack, but a captured signed request can be
+replayed within its five minutes (three deliveries of one `decision add` made three decisions).
+They are claimed the same way in ``slack_request_receipts`` (storage.receipt_models) on what
+Slack gives each invocation: a command's ``trigger_id``; a button's ``action_ts`` and
+``action_id`` with the message it is on and who pressed; a modal submission's ``trigger_id``
+(else its view id and hash). A request without such an identity is handled as before.
+
+The same middleware strips NUL characters from every string of a verified body: Slack never
+sends them, and PostgreSQL refuses them in text (a ``DataError`` deep in a listener).
 """
 
 from __future__ import annotations
@@ -29,6 +36,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from sec.timefmt import now
 from storage.models import SlackEventReceipt
+from storage.receipt_models import KEY_LENGTH, SlackRequestReceipt
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -54,15 +62,66 @@ def first_delivery(engine: Engine, event_id: str, *, at: datetime) -> bool:
     return inserted
 
 
+def first_request(engine: Engine, key: str, *, at: datetime) -> bool:
+    """Claim a slash command's or interaction's key; True the first time it is seen."""
+    insert = pg_insert if engine.dialect.name == "postgresql" else sqlite_insert
+    table = SlackRequestReceipt
+    stmt = insert(table).values(key=key[:KEY_LENGTH], received_at=at).on_conflict_do_nothing()
+    with engine.begin() as conn:
+        inserted = conn.execute(stmt.returning(table.key)).first() is not None
+        if inserted and zlib.crc32(key.encode()) % 50 == 0:  # prune now and then
+            conn.execute(delete(table).where(table.received_at < at - KEEP_FOR))
+    return inserted
+
+
+def request_key(body: dict[str, Any]) -> str | None:
+    """What a replay of this command or interaction repeats; None when Slack gives nothing."""
+    team = str(body.get("team_id") or (body.get("team") or {}).get("id") or "")
+    kind = body.get("type")
+    if body.get("command") and body.get("trigger_id"):
+        return f"cmd:{team}:{body['trigger_id']}"
+    if kind == "block_actions":
+        actions = body.get("actions") or [{}]
+        action = actions[0] if isinstance(actions[0], dict) else {}
+        if not action.get("action_ts"):
+            return None
+        user = (body.get("user") or {}).get("id") or ""
+        container = body.get("container") or {}
+        where = container.get("message_ts") or container.get("view_id") or ""
+        return f"act:{team}:{user}:{where}:{action.get('action_id')}:{action['action_ts']}"
+    if kind in ("view_submission", "shortcut", "message_action") and body.get("trigger_id"):
+        return f"{kind}:{team}:{body['trigger_id']}"
+    return None
+
+
+def strip_nuls(value: Any) -> Any:
+    """The value with NUL characters removed from every string in it (in place for containers)."""
+    if isinstance(value, str):
+        return value.replace("\x00", "") if "\x00" in value else value
+    if isinstance(value, dict):
+        for key, item in value.items():
+            value[key] = strip_nuls(item)
+    elif isinstance(value, list):
+        value[:] = [strip_nuls(item) for item in value]
+    return value
+
+
 def register(app: App, services: Services) -> None:
-    """Add the middleware that drops repeated deliveries of one event."""
+    """Add the middleware that drops repeated deliveries of one event, command or click."""
     engine = services.engine
 
     def skip_repeated_events(body: dict[str, Any], next: Callable[[], None]) -> Any:
+        strip_nuls(body)
         event_id = body.get("event_id") if body.get("type") == "event_callback" else None
-        if not event_id or first_delivery(engine, str(event_id), at=now(UTC)):
+        if event_id:
+            if first_delivery(engine, str(event_id), at=now(UTC)):
+                return next()
+            log.info("ignoring a repeated delivery of event %s", event_id)
+            return BoltResponse(status=200, body="")
+        key = request_key(body)
+        if key is None or first_request(engine, key, at=now(UTC)):
             return next()
-        log.info("ignoring a repeated delivery of event %s", event_id)
+        log.info("ignoring a replayed %s", key.split(":", 1)[0])
         return BoltResponse(status=200, body="")
 
     app.middleware(skip_repeated_events)

@@ -5,12 +5,16 @@ pending ingest, and shown as a diff with **Apply** and **Discard** (bot/slack/in
 ephemerally for `/sec`, in the conversation for a file sent in a direct message. Apply writes the
 stored change set in one transaction and updates the message; a second click changes nothing.
 
-Everything is acknowledged at once and done in lazy listeners (downloading and reading a PDF can
-take longer than Slack's 3 seconds). One upload in a DM arrives twice when both ``message.im``
-and ``file_shared`` are subscribed; each (file, share) is claimed once in the event-receipt table,
-so it is read and answered once. This module is registered before the general ``/sec`` and
-message listeners, whose catch-alls would otherwise take these requests (Bolt runs the first
-listener that matches).
+Everything is acknowledged at once and done in lazy listeners on the ingest pool
+(bot.slack.pools: two threads, apart from everyone's answers), so slow papers never hold an ack
+or another person's answer. The download has a deadline (bot.slack.ingest_fetch) and the file is
+read in a child process with a deadline and a memory ceiling (bot.slack.ingest_process); what
+is refused, and why, is told to the person who sent it.
+
+One upload in a DM arrives twice when both ``message.im`` and ``file_shared`` are subscribed; each
+(file, share) is claimed once in the event-receipt table, so it is read and answered once. This
+module is registered before the general ``/sec`` and message listeners, whose catch-alls would
+otherwise take these requests (Bolt runs the first listener that matches).
 """
 
 from __future__ import annotations
@@ -25,22 +29,23 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.escaping import escape_mrkdwn
-from bot.slack.blocks import message_payload, section, validate
-from bot.slack.chat import apologise, context_for, is_direct_channel
+from bot.slack.blocks import fit, message_payload, section
+from bot.slack.chat import apologise, context_for, is_direct_channel, workspace_of
 from bot.slack.dedupe import first_delivery
 from bot.slack.ingest_fetch import (
     Fetched,
     FetchRefused,
-    IngestSettings,
     fetch_slack_file,
     fetch_url,
     link_in,
     share_ts,
     slack_file_id,
 )
+from bot.slack.ingest_process import read_bounded
 from bot.slack.ingest_view import closed_view, diff_payload, diff_view, who
+from bot.slack.pools import ingest_work
 from bot.views import message
-from sec.timefmt import now, today, uk_datetime
+from sec.timefmt import LONDON, now, today, uk_datetime
 from storage import pending_ingests as store
 from storage.db import transaction
 from storage.ingest import UnreadableDocument
@@ -88,11 +93,18 @@ def _text(text: str) -> dict[str, Any]:
 
 def _mrkdwn(text_mrkdwn: str) -> dict[str, Any]:
     """A one-section message from text already escaped (it may hold a <@user> mention)."""
-    return {"text": text_mrkdwn, "blocks": validate([section(text_mrkdwn)])}
+    return {"text": text_mrkdwn, "blocks": fit([section(text_mrkdwn)])}
 
 
-def _is_admin(services: Services, user: str | None, channel: str | None) -> bool:
-    return context_for(services, user=user, channel=channel).is_admin
+def _is_admin(
+    services: Services, user: str | None, channel: str | None, team: str | None = None
+) -> bool:
+    return context_for(services, user=user, channel=channel, workspace=team).is_admin
+
+
+def _workspace(services: Services, user: str | None, team: str | None) -> str:
+    """The workspace key offers are kept under (bot.tenancy): only it may decide them."""
+    return context_for(services, user=user, channel=None, workspace=team).workspace or "default"
 
 
 class _Ingester:
@@ -100,11 +112,11 @@ class _Ingester:
 
     def __init__(self, services: Services) -> None:
         self.services = services
-        self.limits = IngestSettings()
+        self.limits = services.settings.ingest
 
     @property
     def tz(self) -> ZoneInfo:
-        return self.services.settings.tz
+        return LONDON  # the SEC's zone: a constant, not a setting
 
     def fetch(self, client: WebClient, link: str) -> Fetched:
         """A link typed after `/sec ingest`: a Slack file, or a web address."""
@@ -114,12 +126,14 @@ class _Ingester:
         return fetch_url(link, prefixes=self.limits.url_prefixes, max_bytes=self.limits.max_bytes)
 
     def fetch_file(self, client: WebClient, file_id: str) -> Fetched:
-        base = self.services.settings.slack_api_base_url
+        base = self.services.settings.slack.api_base_url
         return fetch_slack_file(client, file_id, max_bytes=self.limits.max_bytes, api_base_url=base)
 
-    def offer(self, fetched: Fetched, *, user: str, channel: str | None) -> tuple[dict, int | None]:
+    def offer(
+        self, fetched: Fetched, *, user: str, channel: str | None, workspace: str = "default"
+    ) -> tuple[dict, int | None]:
         """The diff message for a fetched file, and the pending id (None: nothing to apply)."""
-        changes = store.read_upload(fetched.data, file_name=fetched.name, today=today(self.tz))
+        changes = read_bounded(fetched.data, file_name=fetched.name, today=today(self.tz))
         with transaction(self.services.sessions) as session:
             prepared = store.prepare(
                 session,
@@ -130,6 +144,7 @@ class _Ingester:
                 requested_by=user,
                 channel=channel,
                 now=now(self.tz),
+                workspace=workspace,
             )
             if prepared.pending is None:
                 return _text(
@@ -141,20 +156,29 @@ class _Ingester:
             return diff_payload(view), prepared.pending.id
 
     def answer(
-        self, fetch: Callable[[], Fetched], *, user: str, channel: str | None
+        self,
+        fetch: Callable[[], Fetched],
+        *,
+        user: str,
+        channel: str | None,
+        workspace: str = "default",
     ) -> tuple[dict, int | None]:
         """Fetch and offer, turning a refused or unreadable file into a message for the user."""
         try:
-            return self.offer(fetch(), user=user, channel=channel)
+            return self.offer(fetch(), user=user, channel=channel, workspace=workspace)
         except (FetchRefused, UnreadableDocument) as exc:
             problem = f"I could not read that paper: {exc}. Nothing was stored or changed."
             return _text(problem), None
 
-    def decide(self, pending_id: int, *, user: str, apply: bool) -> Click:
+    def decide(
+        self, pending_id: int, *, user: str, apply: bool, workspace: str = "default"
+    ) -> Click:
         """Apply or discard, once; the message to show where the buttons were, if it changed."""
         with transaction(self.services.sessions) as session:
             act = store.apply_pending if apply else store.discard_pending
-            decided = act(session, pending_id=pending_id, actor=user, now=now(self.tz))
+            decided = act(
+                session, pending_id=pending_id, actor=user, now=now(self.tz), workspace=workspace
+            )
             pending = decided.pending
             if pending is None or not (decided.moved or pending.state == EXPIRED):
                 return Click(pending, decided.moved, None)
@@ -192,10 +216,12 @@ def register(app: App, services: Services) -> None:
     def acknowledge(ack: Ack) -> None:
         ack()
 
+    @ingest_work
     def ingest_command(body: dict[str, Any], respond: Respond, client: WebClient) -> None:
         user, channel = str(body.get("user_id") or ""), body.get("channel_id")
+        team = workspace_of(body)
         try:
-            if not _is_admin(services, user, channel):
+            if not _is_admin(services, user, channel, team):
                 respond(**_text(NOT_ADMIN), response_type="ephemeral")
                 return
             words = str(body.get("text") or "").split(None, 1)
@@ -204,21 +230,33 @@ def register(app: App, services: Services) -> None:
                 respond(**_text(USAGE), response_type="ephemeral")
                 return
             payload, _ = ingester.answer(
-                lambda: ingester.fetch(client, link), user=user, channel=channel
+                lambda: ingester.fetch(client, link),
+                user=user,
+                channel=channel,
+                workspace=_workspace(services, user, team),
             )
             respond(**payload, response_type="ephemeral")
         except Exception:
             apologise(respond, "/sec ingest", response_type="ephemeral")
 
     def post_offer(
-        client: WebClient, file_id: str, *, user: str, channel: str, thread: str | None
+        client: WebClient,
+        file_id: str,
+        *,
+        user: str,
+        channel: str,
+        thread: str | None,
+        team: str | None = None,
     ) -> None:
         try:
-            if not _is_admin(services, user, channel):
+            if not _is_admin(services, user, channel, team):
                 client.chat_postMessage(channel=channel, thread_ts=thread, **_text(NOT_ADMIN))
                 return
             payload, pending_id = ingester.answer(
-                lambda: ingester.fetch_file(client, file_id), user=user, channel=channel
+                lambda: ingester.fetch_file(client, file_id),
+                user=user,
+                channel=channel,
+                workspace=_workspace(services, user, team),
             )
             sent = client.chat_postMessage(channel=channel, thread_ts=thread, **payload)
             if pending_id is not None:
@@ -234,7 +272,8 @@ def register(app: App, services: Services) -> None:
     def claim(file_id: str, share: str) -> bool:
         return first_delivery(services.engine, f"ingest:{file_id}:{share}"[:64], at=now(UTC))
 
-    def file_in_dm(event: dict[str, Any], client: WebClient) -> None:
+    @ingest_work
+    def file_in_dm(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         for item in (event.get("files") or [])[:FILES_PER_MESSAGE]:
             file_id = str(item.get("id") or "")
             if file_id and claim(file_id, str(event["ts"])):
@@ -244,8 +283,10 @@ def register(app: App, services: Services) -> None:
                     user=str(event["user"]),
                     channel=event["channel"],
                     thread=event.get("thread_ts"),
+                    team=workspace_of(context),
                 )
 
+    @ingest_work
     def file_shared(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         channel, user = str(event.get("channel_id") or ""), str(event.get("user_id") or "")
         file_id = str(event.get("file_id") or (event.get("file") or {}).get("id") or "")
@@ -253,7 +294,14 @@ def register(app: App, services: Services) -> None:
             return  # files shared in channels are not offered for ingestion
         share = share_ts(client, file_id, channel) or str(event.get("event_ts") or "")
         if claim(file_id, share):
-            post_offer(client, file_id, user=user, channel=channel, thread=None)
+            post_offer(
+                client,
+                file_id,
+                user=user,
+                channel=channel,
+                thread=None,
+                team=workspace_of(context),
+            )
 
     def on_click(
         body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
@@ -284,12 +332,22 @@ def _click(
     user = str((body.get("user") or {}).get("id") or "")
     container = body.get("container") or {}
     channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
-    if not _is_admin(services, user, channel):
+    team = workspace_of(
+        {
+            "team_id": (body.get("team") or {}).get("id"),
+            "enterprise_id": (body.get("enterprise") or {}).get("id"),
+            "is_enterprise_install": body.get("is_enterprise_install"),
+        }
+    )
+    if not _is_admin(services, user, channel, team):
         respond(**_text(NOT_ADMIN), response_type="ephemeral", replace_original=False)
         return
     value = str(action.get("value") or "")
     click = ingester.decide(
-        int(value) if value.isdigit() else 0, user=user, apply=action.get("action_id") == APPLY
+        int(value) if value.isdigit() and len(value) <= 12 else 0,
+        user=user,
+        apply=action.get("action_id") == APPLY,
+        workspace=_workspace(services, user, team),
     )
     if click.message is not None:
         if container.get("is_ephemeral") or not (channel and container.get("message_ts")):

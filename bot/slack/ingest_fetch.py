@@ -6,13 +6,16 @@
 - A web address: only under ``https://smartenergycodecompany.co.uk/`` (plus any prefixes in
   SECBOT_INGEST_EXTRA_URLS, for a test server); redirects are followed only to allowed places.
 
-Downloads stop at SECBOT_INGEST_MAX_BYTES (20 MB by default). Every refusal is a ``FetchRefused``
-whose message is written for the person who asked.
+Downloads stop at SECBOT_INGEST_MAX_BYTES (20 MB by default) and at a deadline for the whole
+download (DOWNLOAD_DEADLINE_SECONDS), not only per read: a server dripping a byte a second is cut
+off at the deadline. Every refusal is a ``FetchRefused`` whose message is written for the person
+who asked.
 """
 
 from __future__ import annotations
 
 import re
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
@@ -21,14 +24,14 @@ from http.client import HTTPMessage
 from typing import IO, Any
 from urllib.parse import unquote, urlsplit
 
-from pydantic import AliasChoices, Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-SEC_WEBSITE = "https://smartenergycodecompany.co.uk/"
-DEFAULT_MAX_BYTES = 20_000_000
-TIMEOUT_SECONDS = 20
+from bot.settings import SEC_WEBSITE  # the limits are settings.ingest
+
+TIMEOUT_SECONDS = 10  # per connect and per read
+DOWNLOAD_DEADLINE_SECONDS = 60.0  # the whole download
+_CHUNK = 64 * 1024
 _SLACK_LINK = re.compile(r"/files(?:-pri)?/(?:[A-Z0-9]+-|[^/]+/)?(F[A-Z0-9]{6,})(?:/|$)")
 _FILE_ID = re.compile(r"^F[A-Z0-9]{6,}$")
 _SUFFIXES = {
@@ -48,27 +51,6 @@ class Fetched:
     name: str  # the file name, whose suffix helps the readers
     data: bytes
     source: str  # a Slack permalink or the URL: kept as the document's provenance
-
-
-class IngestSettings(BaseSettings):
-    """Limits of ingesting from chat, read from the environment (and .env)."""
-
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
-
-    extra_urls_raw: str = Field(
-        "", validation_alias=AliasChoices("SECBOT_INGEST_EXTRA_URLS", "extra_urls_raw")
-    )
-    max_bytes: int = Field(
-        DEFAULT_MAX_BYTES,
-        gt=0,
-        validation_alias=AliasChoices("SECBOT_INGEST_MAX_BYTES", "max_bytes"),
-    )
-
-    @property
-    def url_prefixes(self) -> tuple[str, ...]:
-        """Where papers may be fetched from: the SEC website, and any extra prefixes."""
-        extra = [p.strip() for p in self.extra_urls_raw.split(",") if p.strip()]
-        return (SEC_WEBSITE, *extra)
 
 
 # -- what was asked for -------------------------------------------------------------------
@@ -214,21 +196,29 @@ class _Redirects(urllib.request.HTTPRedirectHandler):
 
 
 def download(
-    url: str, *, token: str | None, max_bytes: int, allow: Callable[[str], bool]
+    url: str,
+    *,
+    token: str | None,
+    max_bytes: int,
+    allow: Callable[[str], bool],
+    deadline_seconds: float = DOWNLOAD_DEADLINE_SECONDS,
 ) -> tuple[bytes, str]:
-    """The body (at most max_bytes) and its content type; FetchRefused on any failure."""
+    """The body (at most max_bytes, within the deadline) and its content type; FetchRefused on
+    any failure."""
     request = urllib.request.Request(url, headers={"User-Agent": "secbot"})
     if token:
         request.add_unredirected_header("Authorization", f"Bearer {token}")
     opener = urllib.request.build_opener(_Redirects(allow))
+    give_up_at = time.monotonic() + deadline_seconds
     try:
-        with opener.open(request, timeout=TIMEOUT_SECONDS) as response:
+        timeout = min(TIMEOUT_SECONDS, deadline_seconds)
+        with opener.open(request, timeout=timeout) as response:
             declared = str(response.headers.get("Content-Length") or "")
             if declared.isdigit() and int(declared) > max_bytes:
                 raise FetchRefused(
                     f"the file is {_mb(int(declared))}; I read papers up to {_mb(max_bytes)}"
                 )
-            data = response.read(max_bytes + 1)
+            data = _read_until(response, max_bytes + 1, give_up_at, deadline_seconds)
             ctype = response.headers.get_content_type()
     except urllib.error.HTTPError as exc:
         raise FetchRefused(f"the download failed (HTTP {exc.code})") from None
@@ -237,6 +227,24 @@ def download(
     if len(data) > max_bytes:
         raise FetchRefused(f"the file is over {_mb(max_bytes)}, the most I read")
     return data, ctype
+
+
+def _read_until(response: IO[bytes], limit: int, give_up_at: float, deadline: float) -> bytes:
+    """Read up to ``limit`` bytes in chunks, stopping at the deadline however slow the server."""
+    chunks: list[bytes] = []
+    received = 0
+    while received < limit:
+        if time.monotonic() > give_up_at:
+            raise FetchRefused(
+                f"the download took longer than {deadline:.0f} seconds (the server is sending very "
+                "slowly); try again later or send me the file"
+            )
+        chunk = response.read1(min(_CHUNK, limit - received))  # type: ignore[attr-defined]
+        if not chunk:
+            break
+        chunks.append(chunk)
+        received += len(chunk)
+    return b"".join(chunks)
 
 
 def _mb(size: int) -> str:

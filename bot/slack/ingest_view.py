@@ -108,7 +108,7 @@ def closed_view(pending: PendingIngest) -> DiffView:
 
 
 def diff_payload(view: DiffView) -> dict[str, Any]:
-    """``text`` and ``blocks`` for the diff message (validated by render_blocks)."""
+    """``text`` and ``blocks`` for the diff message (fitted by render_blocks)."""
     verb = {PENDING: "would change", APPLIED: "changed"}.get(view.state, "changed nothing")
     text = f"{view.file_name} {verb}: {view.summary}"
     return {

@@ -8,11 +8,11 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.slack.blocks import message_payload, modal_view
-from bot.slack.chat import apologise, ask, context_for
+from bot.slack.chat import apologise, ask, context_for, workspace_of
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -38,13 +38,19 @@ def register(app: App, services: Services) -> None:
         ack()
 
     def run_command(
-        body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
+        body: dict[str, Any],
+        action: dict[str, Any],
+        respond: Respond,
+        client: WebClient,
+        context: BoltContext,
     ) -> None:
         has_message = bool(body.get("response_url"))
         try:
             user = (body.get("user") or {}).get("id")
-            ctx = context_for(services, user=user, channel=_where(body))
-            answer, _ = ask(services, command_of(action), ctx)
+            ctx = context_for(
+                services, user=user, channel=_where(body), workspace=workspace_of(context)
+            )
+            answer = ask(services, command_of(action), ctx).answer
             if has_message:
                 respond(
                     **message_payload(answer), response_type="ephemeral", replace_original=False

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot.slack.chat import apologise, context_for, reply
+from bot.slack.chat import apologise, context_for, reply, workspace_of
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -47,18 +47,32 @@ def register(app: App, services: Services) -> None:
         channel, thread = event["channel"], event.get("thread_ts") or event["ts"]
         try:
             text = without_mentions(str(event.get("text") or ""), context.bot_user_id)
-            ctx = context_for(services, user=event.get("user"), channel=channel, is_direct=False)
+            ctx = context_for(
+                services,
+                user=event.get("user"),
+                channel=channel,
+                workspace=workspace_of(context),
+                is_direct=False,
+            )
             payload, _ = reply(services, text, ctx)
             client.chat_postMessage(channel=channel, thread_ts=thread, **payload)
         except Exception:
             apologise(client.chat_postMessage, "an @mention", channel=channel, thread_ts=thread)
 
-    def answer_direct_message(event: dict[str, Any], client: WebClient) -> None:
+    def answer_direct_message(
+        event: dict[str, Any], client: WebClient, context: BoltContext
+    ) -> None:
         if not _is_person_in_dm(event):
             return
         channel, thread = event["channel"], event.get("thread_ts")
         try:
-            ctx = context_for(services, user=event["user"], channel=channel, is_direct=True)
+            ctx = context_for(
+                services,
+                user=event["user"],
+                channel=channel,
+                workspace=workspace_of(context),
+                is_direct=True,
+            )
             payload, _ = reply(services, str(event.get("text") or ""), ctx)
             client.chat_postMessage(channel=channel, thread_ts=thread, **payload)
         except Exception:

@@ -2,7 +2,8 @@
 
 A failing handler logs its traceback; an exception message or a logged payload can carry a bot
 token, a response_url (which lets anyone post to the channel for 30 minutes) or the legacy
-verification token. The filter rewrites each record before any handler formats it.
+verification token, an access log line an OAuth ``code``. The filter rewrites each record before
+any handler formats it.
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ _PATTERNS = (
     re.compile(r"https?(?::|%3A)(?://|%2F%2F)hooks\.slack(?:-gov)?\.com(?:/|%2F)[^\s&\"']+", re.I),
     re.compile(r"(?<=[\"'&?\s])token=[^&\s\"']+"),  # legacy verification token in form bodies
     re.compile(r"(?<=[\"'])token[\"']\s*:\s*[\"'][^\"']+[\"']"),  # ... and in JSON or reprs
+    re.compile(r"token%22(?:%20|\+)*%3A(?:%20|\+)*%22.*?%22", re.I),  # ... and URL-encoded JSON
+    # the OAuth code and state in a redirect's query string (the access log prints the path)
+    re.compile(r"(?<=[?&])(?:code|state)=[^&\s\"']+"),
 )
 
 

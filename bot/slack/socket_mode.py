@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 def socket_mode_handler(services: Services) -> SocketModeHandler:
     """The handler for our Bolt app; call connect() (background) or start() (blocks)."""
-    token = services.settings.slack_app_token
+    token = services.settings.slack.app_token
     if token is None:
         raise SlackNotConfigured("SLACK_APP_TOKEN is not set (Socket Mode needs an xapp- token)")
     app = create_slack_app(services, socket_mode=True)

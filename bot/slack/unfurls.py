@@ -6,11 +6,11 @@ import logging
 import re
 from typing import TYPE_CHECKING, Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.slack.blocks import render_blocks
-from bot.slack.chat import ask, context_for
+from bot.slack.chat import ask, context_for, workspace_of
 from storage import queries
 
 if TYPE_CHECKING:
@@ -44,7 +44,7 @@ def build_unfurls(services: Services, links: list[dict[str, Any]], **who: Any) -
             ref = mod.ref if mod else None
         if ref is None:
             continue
-        answer, _ = ask(services, f"status {ref}", context_for(services, **who))
+        answer = ask(services, f"status {ref}", context_for(services, **who)).answer
         if answer.kind == "status":
             unfurls[url] = {
                 "blocks": render_blocks("unfurl", m=answer.model, meta=answer.meta, ok=answer.ok)
@@ -63,9 +63,13 @@ def register(app: App, services: Services) -> None:
     def acknowledge(ack: Ack) -> None:
         ack()
 
-    def unfurl(event: dict[str, Any], client: WebClient) -> None:
+    def unfurl(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         try:
-            who = {"user": event.get("user"), "channel": event.get("channel")}
+            who = {
+                "user": event.get("user"),
+                "channel": event.get("channel"),
+                "workspace": workspace_of(context),
+            }
             unfurls = build_unfurls(services, list(event.get("links") or []), **who)
             if unfurls:
                 client.chat_unfurl(unfurls=unfurls, **_target(event))

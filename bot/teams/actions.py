@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from bot.context import Context
 from bot.nudges import ACTIONS as NUDGE_ACTIONS
 from bot.nudges import handle_nudge_action
-from bot.router import Context
 from bot.services import Services
 from bot.views import Answer, message
 from sec.timefmt import now
@@ -58,7 +58,7 @@ def parse_card_action(value: Any) -> CardAction | None:
 def handle_card_action(services: Services, action: CardAction, ctx: Context) -> Answer:
     """Answer a button press the way the person would have been answered typing it."""
     if action.action == ASK:
-        return services.router.answer(action.text or "help", ctx)
+        return services.router.handle(action.text or "help", ctx).answer
     if action.action in NUDGE_ACTIONS:
         if action.decision_id is None:
             return message("That button does not say which decision it is about.", kind="usage")
@@ -85,7 +85,7 @@ def record_nudge(services: Services, action: CardAction, ctx: Context) -> Answer
             decision_id=action.decision_id,
             action=action.action,
             actor=ctx.user,
-            at=now(services.settings.tz),
+            at=now(),
             note=action.note,
             until=_day(action.until),
             is_admin=ctx.is_admin,

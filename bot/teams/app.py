@@ -3,7 +3,8 @@
 ``create_teams_asgi(services)`` returns an ASGI app answering ``POST /api/messages`` (or
 TEAMS_MESSAGING_ENDPOINT); ``teams_routes(services)`` gives the same as Starlette routes to put
 into the web app beside Slack's. The SDK validates every incoming token whenever an app id is
-configured; only TEAMS_ALLOW_UNAUTHENTICATED=true (local development) turns that off.
+configured; only TEAMS_ALLOW_UNAUTHENTICATED=true (local development) turns that off, and then
+only activities whose serviceUrl is on this machine are accepted (bot.teams.adapter).
 """
 
 from __future__ import annotations
@@ -20,9 +21,9 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from bot.services import Services
+from bot.settings import TeamsSettings
 from bot.teams import conversations, messages
 from bot.teams.adapter import StarletteAdapter
-from bot.teams.settings import TeamsSettings
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +53,8 @@ def create_teams_app(
         cloud=cloud or (cloud_from_name(settings.cloud) if settings.cloud else None),
         service_url=settings.service_url,
         dangerously_allow_unauthenticated_requests=settings.allow_unauthenticated,
-        http_server_adapter=adapter or StarletteAdapter(),
+        http_server_adapter=adapter
+        or StarletteAdapter(loopback_only=settings.allow_unauthenticated),
         messaging_endpoint=settings.messaging_endpoint,
         state=False,
     )
@@ -69,8 +71,9 @@ def teams_routes(
     cloud: CloudEnvironment | None = None,
 ) -> list[BaseRoute]:
     """The Teams messaging endpoint as Starlette routes, for the web app to include."""
-    settings = settings or TeamsSettings()
-    adapter = StarletteAdapter()
+    settings = settings or services.settings.teams
+    # Development mode checks no token: only this machine may name where replies go.
+    adapter = StarletteAdapter(loopback_only=settings.allow_unauthenticated)
     app = create_teams_app(services, settings, adapter=adapter, token=token, cloud=cloud)
     path = settings.messaging_endpoint
 

@@ -14,6 +14,7 @@ from typing import Any
 from microsoft_teams.api.activities.message import MessageActivityInput
 from microsoft_teams.api.models.attachment.attachment import Attachment
 
+from bot.answers import freshness
 from bot.render import render_text
 from bot.templating import TEMPLATES, render
 from bot.views import Answer, MessageView
@@ -34,8 +35,10 @@ def card_for(answer: Answer, *, fallback_text: str | None = None) -> dict[str, A
     text = render_text(answer) if fallback_text is None else fallback_text
     if has_template(answer.kind):
         card = _render(answer.kind, answer.model)
+        card.setdefault("body", []).extend(freshness.teams_items(answer))
     elif isinstance(answer.model, MessageView):
         card = _render("message", answer.model)
+        card.setdefault("body", []).extend(freshness.teams_items(answer))
     else:
         # A kind this surface has no card for yet (e.g. a new answer): its text, in a card.
         card = _render("message", MessageView(text=text))

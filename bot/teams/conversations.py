@@ -2,7 +2,9 @@
 
 Teams sends ``installationUpdate`` (add / remove) when the app is installed in a personal chat, a
 team or a group chat, and ``conversationUpdate`` when the bot joins or leaves a conversation's
-members. Both may arrive for one install; storing is idempotent, so either is enough.
+members. Both may arrive for one install; storing is idempotent, so either is enough. In
+development mode (no token checked) a serviceUrl that is not on this machine is never stored, so
+no later message can carry the bot's token there.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from microsoft_teams.api.activities.install_update import InstallUpdateActivity
 from microsoft_teams.apps import ActivityContext, App
 
 from bot.services import Services
+from bot.teams.adapter import is_loopback_url
 from sec.timefmt import now
 from storage import teams_store
 from storage.db import transaction
@@ -57,6 +60,9 @@ def remember(services: Services, activity: ActivityBase) -> None:
     ref = reference_of(activity)
     if not ref.service_url:
         log.warning("Teams activity without serviceUrl in %s; not stored", ref.conversation_id)
+        return
+    if services.settings.teams.allow_unauthenticated and not is_loopback_url(ref.service_url):
+        log.warning("development mode: a serviceUrl that is not local was not stored")
         return
     with transaction(services.sessions) as session:
         teams_store.save_conversation(session, ref=ref, at=now())

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from bot.teams.settings import TeamsSettings
+from bot.settings import TeamsSettings
 
 MANIFEST_VERSION = "1.19"
 SCHEMA = (

@@ -11,12 +11,11 @@ from microsoft_teams.api.activities.message import MessageActivity, MessageActiv
 from microsoft_teams.api.activities.utils import StripMentionsTextOptions, strip_mentions_text
 from microsoft_teams.apps import ActivityContext, App
 
-from bot.router import Context
+from bot.context import Context, make_context
 from bot.services import Services
 from bot.teams.actions import handle_card_action, parse_card_action
 from bot.teams.cards import answer_activity
 from bot.teams.conversations import base_conversation_id, remember
-from sec.timefmt import today
 
 log = logging.getLogger(__name__)
 
@@ -31,15 +30,15 @@ def command_text(activity: MessageActivity) -> str:
 
 
 def teams_context(activity: MessageActivity, services: Services) -> Context:
-    """Who asks and where: the person's Entra id, the conversation (not the thread)."""
+    """Who asks and where: the person's Entra id, the conversation (not the thread), and the
+    tenant (the Teams counterpart of a Slack workspace)."""
     kind = activity.conversation.conversation_type or "personal"
-    user = activity.from_.aad_object_id or activity.from_.id
-    return Context(
-        as_of=today(services.settings.tz),
-        user=user,
-        channel=base_conversation_id(activity.conversation.id),
+    return make_context(
+        services,
         surface="teams",
-        is_admin=user in services.settings.admins,
+        user=activity.from_.aad_object_id or activity.from_.id,
+        channel=base_conversation_id(activity.conversation.id),
+        workspace=activity.conversation.tenant_id or None,
         is_direct=kind == "personal",
     )
 
@@ -64,7 +63,7 @@ def reply_for(services: Services, activity: MessageActivity) -> MessageActivityI
     if action is not None:
         answer = handle_card_action(services, action, context)
     else:
-        answer = services.router.answer(command_text(activity), context)
+        answer = services.router.handle(command_text(activity), context).answer
     return answer_activity(answer)
 
 

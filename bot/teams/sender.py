@@ -6,8 +6,8 @@ from microsoft_teams.api.auth.cloud_environment import CloudEnvironment
 from microsoft_teams.api.auth.credentials import TokenProvider
 
 from bot.services import Services
+from bot.settings import TeamsSettings
 from bot.teams.app import create_teams_app
-from bot.teams.settings import TeamsSettings
 from jobs.senders.teams import TeamsSender
 
 
@@ -24,7 +24,7 @@ def make_teams_sender(
     callable); it is never started. With TEAMS_ALLOW_UNAUTHENTICATED and no app id (local
     development against a fake connector) messages are posted without a token.
     """
-    settings = settings or TeamsSettings()
+    settings = settings or services.settings.teams
     if not settings.enabled:
         raise ValueError("Teams is not configured: set TEAMS_APP_ID (and a secret or identity)")
     app = create_teams_app(services, settings, token=token, cloud=cloud)

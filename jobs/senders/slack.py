@@ -7,17 +7,19 @@
 - Any row tried before (a retry, or one a crashed worker left in "sending") is looked for in
   conversations.history(include_all_metadata=True) by its metadata key; a found message is
   adopted (its ts recorded) instead of posting again.
-- About one message a second per channel (``Pacer``); each channel is sent from its own thread
-  by the dispatcher, so a slow channel never holds up another.
+- About one message a second per channel (``jobs.pacing.Pacer``); each channel is sent from its
+  own thread by the dispatcher, so a slow channel never holds up another.
+
+The Slack payload (text, blocks, metadata, late note) is built here too, beside what sends it.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
-import time
-from collections.abc import Callable
-from datetime import timedelta
+from collections.abc import Mapping
+from datetime import datetime, timedelta
 from typing import Any
 
 from slack_sdk import WebClient
@@ -26,9 +28,13 @@ from slack_sdk.http_retry import RateLimitErrorRetryHandler, RetryState
 from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 
-from jobs.context import SendResult
-from jobs.payloads import EVENT_TYPE, late_version
+from jobs.context import Renderer, SendResult
+from jobs.pacing import Pacer
+from jobs.senders import slack_threads
+from sec.markup import escape_mrkdwn
 from storage.outbox import ClaimedDelivery
+
+__all__ = ["Pacer", "SlackDirectory", "SlackSender", "make_client", "slack_payload"]
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +67,35 @@ FATAL_ERRORS = frozenset(
 )
 HISTORY_PAGES = 5
 HISTORY_MARGIN = timedelta(hours=1)  # clock skew between us and Slack
+EVENT_TYPE = "sec_reminder"
+
+
+def metadata(key: str) -> dict[str, Any]:
+    """What lets a restarted worker recognise its own message in conversations.history."""
+    return {"event_type": EVENT_TYPE, "event_payload": {"key": key}}
+
+
+def slack_payload(
+    render: Renderer, *, template: str, key: str, due_at: datetime, context: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The stored payload for surface "slack", rendered once at enqueue."""
+    # Slack reads a message's text as mrkdwn: stored titles must not ping or link.
+    text = escape_mrkdwn(render("text", template, r=context))
+    blocks = json.loads(render("slack", template, r=context))
+    late_note = render("text", "late_note", due_at=due_at)
+    return {"text": text, "blocks": blocks, "metadata": metadata(key), "late_note": late_note}
+
+
+def late_version(payload: Mapping[str, Any]) -> tuple[str, list[dict[str, Any]]]:
+    """Text and blocks with the late note added (sent after the catch-up grace)."""
+    note = str(payload.get("late_note") or "Sent late.")
+    blocks = [*payload.get("blocks", []), _context_block(note)]
+    return f"{payload.get('text', '')}\n\n{note}", blocks
+
+
+def _context_block(text: str) -> dict[str, Any]:
+    # The note is our own words and a date: plain_text needs no escaping.
+    return {"type": "context", "elements": [{"type": "plain_text", "text": text[:2000]}]}
 
 
 class BoundedRateLimitRetryHandler(RateLimitErrorRetryHandler):
@@ -95,31 +130,6 @@ def retry_after(headers: Any) -> float:
     return 1.0
 
 
-class Pacer:
-    """At most one message per ``interval`` seconds to each channel."""
-
-    def __init__(
-        self,
-        interval: float = 1.0,
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
-        self.interval, self._clock, self._sleep = interval, clock, sleep
-        self._last: dict[str, float] = {}
-        self._lock = threading.Lock()
-
-    def wait(self, channel: str) -> None:
-        """Sleep until the channel may have its next message, then take the slot."""
-        with self._lock:
-            last = self._last.get(channel)
-        if last is not None:
-            pause = last + self.interval - self._clock()
-            if pause > 0:
-                self._sleep(pause)
-        with self._lock:
-            self._last[channel] = self._clock()
-
-
 def make_client(token: str, base_url: str | None = None, timeout: int = 10) -> WebClient:
     """A WebClient for the outbox: bounded 429 retries, no blind retries of anything else."""
     return WebClient(
@@ -130,11 +140,35 @@ def make_client(token: str, base_url: str | None = None, timeout: int = 10) -> W
     )
 
 
+class SlackDirectory:
+    """``jobs.context.Directory`` over users.lookupByEmail (scope users:read.email)."""
+
+    def __init__(self, client: WebClient) -> None:
+        self.client = client
+
+    def lookup_by_email(self, email: str) -> str | None:
+        try:
+            response = self.client.users_lookupByEmail(email=email)
+        except (SlackApiError, OSError) as exc:  # users_not_found, or Slack unreachable
+            error = exc.response.get("error") if isinstance(exc, SlackApiError) else "connection"
+            log.info("users.lookupByEmail found nobody (%s)", error)  # never log the address
+            return None
+        user_id = (response.get("user") or {}).get("id")
+        return str(user_id) if user_id else None
+
+
 class SlackSender:
     surface = "slack"
 
-    def __init__(self, client: WebClient, pacer: Pacer | None = None) -> None:
+    def __init__(
+        self,
+        client: WebClient,
+        pacer: Pacer | None = None,
+        threads: slack_threads.Threads | None = None,
+    ) -> None:
         self.client = client
+        # Where change notices' thread parents are kept (None: change notices are not threaded).
+        self.threads = threads
         self.pacer = pacer or Pacer()
         self._dm_channels: dict[str, str] = {}
         self._lock = threading.Lock()
@@ -155,6 +189,7 @@ class SlackSender:
                         delivery.recipient,
                         found,
                     )
+                    self._adopt(delivery, found)
                     return SendResult("sent", ts=found)
             if too_old:
                 return SendResult("skipped", error="past the catch-up window; not found in Slack")
@@ -171,15 +206,38 @@ class SlackSender:
             text, blocks = late_version(payload)
         channel = self._channel_for(delivery.recipient)
         self.pacer.wait(channel)
+        message = {"text": text, "blocks": blocks, "metadata": payload["metadata"]}
+        thread = slack_threads.thread_of(payload)
+        if thread is not None and self.threads is not None:
+            ts = slack_threads.post_threaded(
+                self.client,
+                self.threads,
+                recipient=delivery.recipient,
+                channel=channel,
+                thread=thread,
+                message={**message, "unfurl_links": False, "unfurl_media": False},
+            )
+            return SendResult("sent", ts=ts)
         response = self.client.chat_postMessage(
             channel=channel,
-            text=text,
-            blocks=blocks,
-            metadata=payload["metadata"],
+            **message,
             unfurl_links=False,
             unfurl_media=False,
         )
         return SendResult("sent", ts=str(response["ts"]))
+
+    def _adopt(self, delivery: ClaimedDelivery, found: str) -> None:
+        """A threaded row found posted: finish what its crashed try left undone."""
+        thread = slack_threads.thread_of(delivery.payload)
+        if thread is not None and self.threads is not None:
+            slack_threads.adopt_found(
+                self.client,
+                self.threads,
+                recipient=delivery.recipient,
+                channel=self._channel_for(delivery.recipient),
+                thread=thread,
+                found=found,
+            )
 
     def _channel_for(self, recipient: str) -> str:
         """A user id means a direct message: post to (and read) the IM channel itself."""
@@ -197,6 +255,19 @@ class SlackSender:
     def find_posted(self, delivery: ClaimedDelivery) -> str | None:
         """The ts of our earlier message for this row, found by its metadata key."""
         channel = self._channel_for(delivery.recipient)
+        thread = slack_threads.thread_of(delivery.payload)
+        if thread is not None and self.threads is not None:
+            reply = slack_threads.find_reply(
+                self.client,
+                self.threads,
+                recipient=delivery.recipient,
+                channel=channel,
+                ref=str(thread["ref"]),
+                key=delivery.reminder_key,
+                is_ours=_is_ours,
+            )
+            if reply is not None:
+                return reply
         oldest = (delivery.created_at - HISTORY_MARGIN).timestamp()
         cursor: str | None = None
         for _ in range(HISTORY_PAGES):

@@ -9,6 +9,10 @@ Outcomes follow the Slack sender: 429 and 5xx, timeouts and dropped connections 
 the outbox (Retry-After honoured); 400/403/404, a removed bot or an unknown conversation are dead.
 Unlike Slack, the Bot Connector cannot list what the bot posted, so a retry cannot look for an
 earlier post: a row tried before is posted again, and a row past the catch-up window is skipped.
+
+One HTTP client (so one connection pool) and one event loop, on a thread of its own, serve the
+sender for its whole life: the dispatcher's channel threads hand it coroutines, and ``close()``
+(called when the worker stops) closes the client and ends the loop.
 """
 
 from __future__ import annotations
@@ -18,9 +22,11 @@ import copy
 import json
 import logging
 import re
+import threading
+from collections.abc import Coroutine
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 from jinja2 import TemplateNotFound
@@ -35,7 +41,7 @@ from microsoft_teams.common import Client, ClientOptions
 from sqlalchemy.orm import Session, sessionmaker
 
 from jobs.context import Renderer, SendResult
-from jobs.senders.slack import Pacer
+from jobs.pacing import Pacer
 from sec.timefmt import now
 from storage import teams_store
 from storage.db import transaction
@@ -50,6 +56,7 @@ DEFAULT_SERVICE_URL = "https://smba.trafficmanager.net/teams"
 PACE_SECONDS = 0.5
 _GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 _DEAD_STATUSES = {400, 403, 404, 410, 413}
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -84,6 +91,45 @@ class TeamsSender:
         self.cloud = cloud
         self.timeout = timeout
         self.pacer = pacer or Pacer(interval=PACE_SECONDS)
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._http: Client | None = None  # made on the loop, on first use
+        self._apis: dict[str, ApiClient] = {}
+        self._start = threading.Lock()
+        self._closed = False
+
+    @property
+    def http(self) -> Client | None:
+        """The one HTTP client every message goes through (None before the first send)."""
+        return self._http
+
+    def close(self) -> None:
+        """Close the HTTP client and stop the loop; later sends are refused (safe twice)."""
+        with self._start:
+            self._closed, loop, thread = True, self._loop, self._thread
+            self._loop = self._thread = None
+        if loop is None or thread is None:
+            return
+        if self._http is not None:
+            asyncio.run_coroutine_threadsafe(self._http.http.aclose(), loop).result(self.timeout)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(self.timeout)
+        loop.close()
+
+    def _run(self, work: Coroutine[Any, Any, T]) -> T:
+        """Run a coroutine on the sender's loop and wait for it (from any thread)."""
+        with self._start:
+            if self._closed:
+                work.close()
+                raise RuntimeError("the Teams sender is closed")
+            if self._loop is None:
+                self._loop = asyncio.new_event_loop()
+                self._thread = threading.Thread(
+                    target=self._loop.run_forever, name="teams-sender", daemon=True
+                )
+                self._thread.start()
+            loop = self._loop
+        return asyncio.run_coroutine_threadsafe(work, loop).result()
 
     def send(self, delivery: ClaimedDelivery, *, late: bool, too_old: bool) -> SendResult:
         if too_old:
@@ -93,7 +139,7 @@ class TeamsSender:
                 "looked up, so nothing is adopted)",
             )
         try:
-            return asyncio.run(self._send(delivery, late=late))
+            return self._run(self._send(delivery, late=late))
         except httpx.HTTPStatusError as exc:
             return _http_failure(exc.response)
         except (httpx.TransportError, OSError, TimeoutError) as exc:
@@ -102,27 +148,29 @@ class TeamsSender:
             return SendResult("retry", error=f"token: {exc}")
 
     async def _send(self, delivery: ClaimedDelivery, *, late: bool) -> SendResult:
-        http = Client(ClientOptions(timeout=self.timeout))
-        try:
-            api = self._api(self.service_url, http)
-            target = await asyncio.to_thread(self._find, delivery.recipient)
-            if target is None:
-                target = await self._open_personal_chat(api, delivery.recipient)
-            if isinstance(target, SendResult):
-                return target
-            if target.service_url.rstrip("/") != api.service_url:
-                api = self._api(target.service_url, http)
-            activity = activity_for(delivery.payload, late=late)
-            activity.from_ = Account(id=target.bot_id) if target.bot_id else None
-            activity.conversation = ConversationAccount(id=target.conversation_id)
-            await asyncio.to_thread(self.pacer.wait, target.conversation_id)
-            sent = await api.conversations.create_activity(target.conversation_id, activity)
-            return SendResult("sent", ts=sent.id)
-        finally:
-            await http.http.aclose()
+        target = await asyncio.to_thread(self._find, delivery.recipient)
+        if target is None:
+            target = await self._open_personal_chat(self._api(self.service_url), delivery.recipient)
+        if isinstance(target, SendResult):
+            return target
+        api = self._api(target.service_url)
+        activity = activity_for(delivery.payload, late=late)
+        activity.from_ = Account(id=target.bot_id) if target.bot_id else None
+        activity.conversation = ConversationAccount(id=target.conversation_id)
+        await asyncio.to_thread(self.pacer.wait, target.conversation_id)
+        sent = await api.conversations.create_activity(target.conversation_id, activity)
+        return SendResult("sent", ts=sent.id)
 
-    def _api(self, service_url: str, http: Client) -> ApiClient:
-        return ApiClient(service_url, http, cloud=self.cloud, token_provider=self.token_provider)
+    def _api(self, service_url: str) -> ApiClient:
+        """The API client for a service URL, all sharing the one HTTP client (loop thread only)."""
+        if self._http is None:
+            self._http = Client(ClientOptions(timeout=self.timeout))
+        key = service_url.rstrip("/")
+        if key not in self._apis:
+            self._apis[key] = ApiClient(
+                key, self._http, cloud=self.cloud, token_provider=self.token_provider
+            )
+        return self._apis[key]
 
     def _find(self, recipient: str) -> Target | SendResult | None:
         """The stored conversation for a recipient; None when a personal chat may be opened."""

@@ -3,60 +3,60 @@
 ``ChangeSet.to_json()`` is the interchange shape (``secbot ingest --json`` prints it, and the step
 that applies facts to the store reads it back with ``ChangeSet.from_json``)::
 
-    {"documents": [{"path", "date", "title", "source"}],
-     "modifications": [{"ref", "title", "stage", "status", "as_of", "source"}],
+    {"documents": [{"path", "date", "title", "source", "kind"?, "url"?, "fetched_at"?,
+                    "reference"?}],
+     "modifications": [{"ref", "title", "stage", "status", "as_of", "source", "proposer"?,
+                        "lead_analyst"?, "raised_on"?, "implementation"?,
+                        "implementation_date"?, "release"?, "stage_inferred"?, "url"?,
+                        "dcc_impact"?, "history"?: [{"date", "text"}], "path"?}],
      "releases": [{"name", "date", "in_scope", "removed", "added", "partial", "baselining",
-                   "candidates", "source"}],
+                   "candidates", "source", "notes"?}],
      "milestones": [{"ref", "kind", "date", "precision", "text", "source"}],
-     "decisions": [{"ref", "owner", "text", "source"}]}
+     "decisions": [{"ref", "owner", "text", "source", "kind"?, "due"?, "due_precision"?,
+                    "resolved_on"?, "resolution"?}],
+     "outcomes"?: [...], "sec_versions"?: [...], "consultations"?: [...]}
+
+(``?``: present only when set; the last three are described in ``changeset_facts``.)
 
 Dates are ISO ("2019-04-03"; a month-wide vague date is "2019-06" with its precision beside it);
 every item's ``source`` is ``{"page": n, "line": n}``, both counted from 1. In a release,
 ``in_scope`` lists every modification in its scope; ``added`` and ``partial`` are subsets of it
 (added since the last update; only part of the change goes in this release, with a note), while
 ``removed`` ones are out of scope. ``candidates`` are modifications a paper names as aiming at a
-release that is not otherwise described.
+release without being in its scope (candidates, possibly at risk): they are not scope. ``notes``
+are remarks on single entries (scope or candidate) that are not partial scope.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
 
 from sec.lifecycle import MilestoneKind, Owner, Stage
 from sec.vague_dates import VagueDate
+from storage.ingest.changeset_base import Json, SourcePos
+from storage.ingest.changeset_base import day as _day
+from storage.ingest.changeset_base import given as _given
+from storage.ingest.changeset_base import iso as _iso
+from storage.ingest.changeset_facts import WAIT_KINDS, Consultation, Outcome, SecVersion
 
-Json = dict[str, Any]
-
-
-def _iso(day: date | None) -> str | None:
-    return day.isoformat() if day else None
-
-
-def _day(text: str | None) -> date | None:
-    return date.fromisoformat(text) if text else None
-
-
-def _given(**fields: Any) -> Json:
-    """The optional fields that are set, so a paper's change set keeps its short shape."""
-    return {key: value for key, value in fields.items() if value is not None}
-
-
-@dataclass(frozen=True)
-class SourcePos:
-    """Where a fact was read: page and line, counted from 1."""
-
-    page: int
-    line: int
-
-    def to_json(self) -> Json:
-        return {"page": self.page, "line": self.line}
-
-    @classmethod
-    def from_json(cls, data: Json | None) -> SourcePos:
-        data = data or {}
-        return cls(page=int(data.get("page", 1)), line=int(data.get("line", 1)))
+__all__ = [
+    "ChangeSet",
+    "Consultation",
+    "Decision",
+    "Document",
+    "HistoryEntry",
+    "Json",
+    "Milestone",
+    "Modification",
+    "Outcome",
+    "PartialScope",
+    "Release",
+    "ReleaseNote",
+    "SecVersion",
+    "SourcePos",
+    "WAIT_KINDS",
+]
 
 
 @dataclass(frozen=True)
@@ -74,6 +74,7 @@ class Document:
     kind: str = "paper"
     url: str | None = None
     fetched_at: datetime | None = None
+    reference: str | None = None  # a paper's own reference ("SECP_66_1503_12")
 
     def to_json(self) -> Json:
         return {
@@ -85,6 +86,7 @@ class Document:
                 kind=self.kind if self.kind != "paper" else None,
                 url=self.url,
                 fetched_at=self.fetched_at.isoformat() if self.fetched_at else None,
+                reference=self.reference,
             ),
         }
 
@@ -119,6 +121,7 @@ class Modification:
     url: str | None = None  # the modification's web page
     dcc_impact: bool | None = None
     history: tuple[HistoryEntry, ...] = ()  # the dated timeline, oldest first
+    path: str | None = None  # the decision path a paper names (sec.lifecycle.DecisionPath value)
 
     def to_json(self) -> Json:
         return {
@@ -139,6 +142,7 @@ class Modification:
                 url=self.url,
                 dcc_impact=self.dcc_impact,
                 history=[entry.to_json() for entry in self.history] or None,
+                path=self.path,
             ),
         }
 
@@ -186,6 +190,8 @@ class Release:
     partial: tuple[PartialScope, ...] = ()
     baselining: tuple[ReleaseNote, ...] = ()
     candidates: tuple[str, ...] = ()
+    # Remarks on single entries that are not partial scope ("only if approved by 21 October").
+    notes: tuple[PartialScope, ...] = ()
 
     def to_json(self) -> Json:
         return {
@@ -198,6 +204,7 @@ class Release:
             "baselining": [note.to_json() for note in self.baselining],
             "candidates": list(self.candidates),
             "source": self.source.to_json(),
+            **_given(notes=[item.to_json() for item in self.notes] or None),
         }
 
     @classmethod
@@ -214,6 +221,7 @@ class Release:
             ),
             baselining=tuple(ReleaseNote.from_json(n) for n in data.get("baselining", ())),
             candidates=tuple(data.get("candidates", ())),
+            notes=tuple(PartialScope(p["ref"], p.get("note", "")) for p in data.get("notes", ())),
         )
 
 
@@ -238,12 +246,24 @@ class Milestone:
 
 @dataclass(frozen=True)
 class Decision:
-    """A decision someone still has to take before the modification can move on."""
+    """Something a modification waits on: a decision, or work owed (the DCC's assessments).
+
+    ``kind`` is one of ``WAIT_KINDS``; ``due`` is when it is due, when a paper says. A wait a
+    document reports as done carries ``resolved_on`` and ``resolution``.
+    """
 
     ref: str
     owner: Owner
     text: str
     source: SourcePos
+    kind: str = "decision"
+    due: VagueDate | None = None
+    resolved_on: date | None = None
+    resolution: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind not in WAIT_KINDS:
+            raise ValueError(f"unknown wait kind {self.kind!r}")
 
     def to_json(self) -> Json:
         return {
@@ -251,6 +271,13 @@ class Decision:
             "owner": self.owner.value,
             "text": self.text,
             "source": self.source.to_json(),
+            **_given(
+                kind=self.kind if self.kind != "decision" else None,
+                due=self.due.iso() if self.due else None,
+                due_precision=self.due.precision.value if self.due else None,
+                resolved_on=_iso(self.resolved_on),
+                resolution=self.resolution,
+            ),
         }
 
 
@@ -261,6 +288,9 @@ class ChangeSet:
     releases: list[Release] = field(default_factory=list)
     milestones: list[Milestone] = field(default_factory=list)
     decisions: list[Decision] = field(default_factory=list)
+    outcomes: list[Outcome] = field(default_factory=list)
+    sec_versions: list[SecVersion] = field(default_factory=list)
+    consultations: list[Consultation] = field(default_factory=list)
 
     def to_json(self) -> Json:
         return {
@@ -269,6 +299,11 @@ class ChangeSet:
             "releases": [item.to_json() for item in self.releases],
             "milestones": [item.to_json() for item in self.milestones],
             "decisions": [item.to_json() for item in self.decisions],
+            **_given(
+                outcomes=[item.to_json() for item in self.outcomes] or None,
+                sec_versions=[item.to_json() for item in self.sec_versions] or None,
+                consultations=[item.to_json() for item in self.consultations] or None,
+            ),
         }
 
     @classmethod
@@ -280,6 +315,9 @@ class ChangeSet:
             releases=[Release.from_json(item) for item in data.get("releases", ())],
             milestones=[_milestone(item) for item in data.get("milestones", ())],
             decisions=[_decision(item) for item in data.get("decisions", ())],
+            outcomes=[Outcome.from_json(item) for item in data.get("outcomes", ())],
+            sec_versions=[SecVersion.from_json(item) for item in data.get("sec_versions", ())],
+            consultations=[Consultation.from_json(item) for item in data.get("consultations", ())],
         )
 
 
@@ -293,6 +331,7 @@ def _document(data: Json) -> Document:
         kind=data.get("kind", "paper"),
         url=data.get("url"),
         fetched_at=datetime.fromisoformat(fetched) if fetched else None,
+        reference=data.get("reference"),
     )
 
 
@@ -318,6 +357,7 @@ def _modification(data: Json) -> Modification:
             HistoryEntry(date.fromisoformat(h["date"]), h.get("text", ""))
             for h in data.get("history", ())
         ),
+        path=data.get("path"),
     )
 
 
@@ -332,9 +372,14 @@ def _milestone(data: Json) -> Milestone:
 
 
 def _decision(data: Json) -> Decision:
+    due = data.get("due")
     return Decision(
         ref=data["ref"],
         owner=Owner(data["owner"]),
         text=data.get("text", ""),
         source=SourcePos.from_json(data.get("source")),
+        kind=data.get("kind", "decision"),
+        due=VagueDate.from_iso(due, data.get("due_precision")) if due else None,
+        resolved_on=_day(data.get("resolved_on")),
+        resolution=data.get("resolution"),
     )

@@ -14,9 +14,11 @@ from pathlib import Path
 
 from sec.lifecycle import Stage
 from sec.references import FoundRef, find_refs, parse_ref, unique_refs
+from sec.releases import parse_release_month
 from sec.vague_dates import Precision, parse_vague_date
 from storage.ingest.changeset import ChangeSet, Document, Modification, SourcePos
 from storage.ingest.extract_decisions import read_decisions
+from storage.ingest.extract_facts import PaperFacts, read_facts
 from storage.ingest.extract_layout import Layout
 from storage.ingest.extract_milestones import block_milestones
 from storage.ingest.extract_narrative import (
@@ -66,7 +68,30 @@ def extract(source: SourceText, *, today: date | None = None) -> ChangeSet:
         milestones=[m for block in blocks for m in block_milestones(layout, block, anchor)],
         decisions=read_decisions(layout, blocks),
     )
+    _add_facts(changes, read_facts(layout, blocks, anchor))
     return _with_canonical_refs(changes, names)
+
+
+def _add_facts(changes: ChangeSet, facts: PaperFacts) -> None:
+    """Decisions taken, SEC versions, consultations, candidates and waits for the DCC's work."""
+    changes.outcomes.extend(facts.outcomes)
+    changes.sec_versions.extend(facts.sec_versions)
+    changes.consultations.extend(facts.consultations)
+    changes.decisions.extend(facts.waits)
+    for named in facts.candidates:
+        key = parse_release_month(named.name)
+        same = [r for r in changes.releases if key and parse_release_month(r.name) == key]
+        if not same:
+            changes.releases.append(named)
+            continue
+        index = changes.releases.index(same[0])
+        release = changes.releases[index]
+        fresh = tuple(ref for ref in named.candidates if ref not in release.in_scope)
+        changes.releases[index] = replace(
+            release,
+            candidates=tuple(dict.fromkeys((*release.candidates, *fresh))),
+            notes=(*release.notes, *(n for n in named.notes if n.ref in fresh)),
+        )
 
 
 # --------------------------------------------------------------------------------------------
@@ -184,4 +209,5 @@ def _with_canonical_refs(changes: ChangeSet, names: dict[tuple[int, str], str]) 
 
     changes.milestones = [replace(m, ref=name(m.ref)) for m in changes.milestones]
     changes.decisions = [replace(d, ref=name(d.ref)) for d in changes.decisions]
+    changes.outcomes = [replace(o, ref=name(o.ref)) for o in changes.outcomes]
     return changes

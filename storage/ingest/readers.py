@@ -3,6 +3,12 @@
 Every way a file can fail to be a readable SEC paper ends in one exception, ``UnreadableDocument``,
 whose message tells the person what to do about it. The PDF, Word and HTML readers are imported
 lazily so that a missing optional package only affects that one format.
+
+Bounds (a SEC paper is tens of pages and tens of thousands of characters; the limits are many
+times that): a Word file's zip is judged before anything is unpacked (members, sizes and
+compression ratio, so a 92 KB file that unpacks to 20 MB of XML is refused at once); a PDF is
+read to MAX_PAGES pages; the text of any document is refused beyond MAX_TEXT_CHARS. Time and
+memory are bounded by whoever calls: chat ingestion reads in a child process with a deadline.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from sec.references import find_refs
+from storage.ingest.bounds import UnreadableDocument, check_length, check_pages, check_zip
 
 Kind = str  # "text" | "pdf" | "docx" | "html"
 
@@ -36,10 +43,6 @@ _SEC_TERMS = re.compile(
 # OCR'd papers mark a new page with a line that starts with exactly one space.
 _OCR_PAGE_MARK = re.compile(r"^ (?=\S|$)")
 _URL_LINE = re.compile(r"^\s*https?://\S+\s*$")
-
-
-class UnreadableDocument(Exception):
-    """The file cannot be read as a SEC paper; the message says why, for the person who gave it."""
 
 
 @dataclass(frozen=True)
@@ -121,6 +124,7 @@ def make_source(
     text = "\n".join(pages)
     if not text.strip():
         raise UnreadableDocument(f"{path.name} is empty: there is no text in it")
+    check_length(path, len(text))
     _check_sec_content(text, path.name)
     return SourceText(path=path, kind=kind, pages=tuple(pages), title=title, links=tuple(links))
 
@@ -212,7 +216,9 @@ def _decode(path: Path, data: bytes) -> str:
 
 
 def _read_text(path: Path, data: bytes) -> _Raw:
-    return split_text_pages(_decode(path, data)), None, []
+    text = _decode(path, data)
+    check_length(path, len(text))
+    return split_text_pages(text), None, []
 
 
 def _read_pdf(path: Path, data: bytes) -> _Raw:
@@ -223,7 +229,9 @@ def _read_pdf(path: Path, data: bytes) -> _Raw:
     try:
         reader = PdfReader(BytesIO(data), strict=False)
         _unlock(reader, path)
+        check_pages(path, len(reader.pages))
         pages = [page.extract_text() or "" for page in reader.pages]
+        check_length(path, sum(len(page) for page in pages))
         links = [uri for page in reader.pages for uri in _pdf_links(page)]
         title = reader.metadata.get("/Title") if reader.metadata else None
     except UnreadableDocument:
@@ -270,6 +278,7 @@ def _read_docx(path: Path, data: bytes) -> _Raw:
         from docx.text.paragraph import Paragraph
     except ImportError:  # pragma: no cover - depends on the environment
         raise UnreadableDocument("Word support needs the 'python-docx' package installed") from None
+    check_zip(path, data)
     try:
         document = docx.Document(BytesIO(data))
         pages: list[list[str]] = [[]]
@@ -299,8 +308,10 @@ def _docx_rows(table: Any) -> list[str]:
 
 def _read_html(path: Path, data: bytes) -> _Raw:
     parser = _HtmlText()
+    page = _decode(path, data)
+    check_length(path, len(page) // 4)  # markup is most of a page; its text a fraction
     try:
-        parser.feed(_decode(path, data))
+        parser.feed(page)
         parser.close()
     except Exception as exc:  # the stdlib parser is lenient; this is a last resort
         raise UnreadableDocument(f"{path.name} cannot be read as a web page ({exc})") from None

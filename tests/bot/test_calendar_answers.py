@@ -103,10 +103,12 @@ def test_expected_modifications_depend_on_what_was_known(router: Router) -> None
     assert "SECMP0007" not in before and "SECMP0007" in after
 
 
-def test_past_meetings_are_marked_held(router: Router) -> None:
+def test_past_meetings_are_marked_passed_not_held(router: Router) -> None:
+    # Nothing in the store says the meeting was held: its date passed, and a paper confirmed it.
     _, text = ask(router, "meetings panel March 2019", as_of=date(2021, 1, 1))
-    assert "SEC Panel: Friday 15 March 2019 (held)" in text
-    assert "date from a paper" in text
+    assert "SEC Panel: Friday 15 March 2019 (date passed)" in text
+    assert "(held)" not in text
+    assert "date from a paper, confirmed" in text
 
 
 def test_a_question_about_meetings_is_answered(router: Router) -> None:

@@ -15,7 +15,7 @@ from storage.db import session_factory, upgrade
 from storage.models import Modification, Release
 from tests.conftest import SEEDS, database_url_for, drop_test_engine, make_test_engine
 
-pytestmark = pytest.mark.skipif(not SEEDS.is_dir(), reason="the seed papers are not beside us")
+pytestmark = pytest.mark.usefixtures("seeds")  # skipped without them, failed in CI
 PAPERS = sorted(str(p) for p in SEEDS.glob("*.txt"))
 runner = CliRunner()
 

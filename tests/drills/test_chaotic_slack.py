@@ -1,9 +1,10 @@
 """A Slack that fails at random: every reminder still arrives exactly once (counted at the fake).
 
-The fake (``bench.slack_fake``, seeded) answers chat.postMessage with 429s, 500s (before and
-after keeping the message), ``ok: false`` errors, answers slower than the client's timeout and
-dropped connections. The real dispatcher and Slack sender run until the outbox is settled, the
-scheduler's clock stepping past each backoff; the fake then holds one copy of every reminder.
+The fake Slack (``tests.fakes.slack_api`` with a seeded ``Chaos``) answers chat.postMessage with
+429s, 500s (before and after keeping the message), ``ok: false`` errors, answers slower than
+the client's timeout and dropped connections. The real dispatcher and Slack sender run until
+the outbox is settled, the scheduler's clock stepping past each backoff; the fake then holds one
+copy of every reminder.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, func, select
 
-from bench.slack_fake import Chaos, PacedSlack
 from bot.templating import render
 from jobs.context import JobContext, OutboxRules
 from jobs.dispatch import dispatch_due
@@ -25,6 +25,8 @@ from storage.db import session_factory, transaction, upgrade
 from storage.delivery_models import Delivery
 from tests.conftest import BACKENDS, drop_test_engine, make_test_engine
 from tests.drills.conftest import LONG, queue_sample_reminders, rounds
+from tests.fakes.slack_api import FakeSlack
+from tests.fakes.slack_faults import Chaos
 
 pytestmark = pytest.mark.drill
 
@@ -54,7 +56,7 @@ def queue(engine: Engine, channels: int, keys: int) -> set[tuple[str, str]]:
     return queue_sample_reminders(engine, channels=channels, keys=keys, due=DUE, prefix="CX")
 
 
-def settle(engine: Engine, fake: PacedSlack, *, limit: int = 40) -> dict[str, int]:
+def settle(engine: Engine, fake: FakeSlack, *, limit: int = 40) -> dict[str, int]:
     """Dispatch as the worker would, moving the clock past each backoff, until nothing is left."""
     sender = SlackSender(make_client("xoxb-drill", fake.base_url, timeout=1), Pacer(0))
     rules = OutboxRules(max_attempts=12)  # the drill is about duplicates, not dead letters
@@ -80,7 +82,7 @@ def settle(engine: Engine, fake: PacedSlack, *, limit: int = 40) -> dict[str, in
 
 def test_every_reminder_arrives_exactly_once_through_a_chaotic_slack(engine: Engine) -> None:
     wanted = queue(engine, channels=rounds(40, 300), keys=rounds(4, 8))
-    fake = PacedSlack(pace=0, chaos=CHAOS).start()
+    fake = FakeSlack(pace=0, chaos=CHAOS).start()
     try:
         states = settle(engine, fake)
         copies = {(c, k): n for c, k, n in fake.stats()["copies"]}

@@ -24,13 +24,13 @@ import httpx
 import pytest
 from sqlalchemy import Engine, func, select
 
-from bench.slack_fake import PacedSlack
 from sec.timefmt import now
 from storage.db import session_factory, transaction, upgrade
 from storage.delivery_models import Delivery
 from tests.conftest import database_url_for, drop_test_engine, make_test_engine
 from tests.drills.conftest import long_only, queue_sample_reminders
 from tests.fakes.signing import signed_headers, slash_command_body
+from tests.fakes.slack_api import FakeSlack
 
 pytestmark = [pytest.mark.drill, pytest.mark.postgres, long_only]
 
@@ -63,7 +63,7 @@ def queue_now(engine: Engine, channels: int, keys: int) -> set[tuple[str, str]]:
     )
 
 
-def spawn(args: list[str], url: str, fake: PacedSlack, cwd: Path) -> subprocess.Popen[bytes]:
+def spawn(args: list[str], url: str, fake: FakeSlack, cwd: Path) -> subprocess.Popen[bytes]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_"))}
     env.update(
         DATABASE_URL=url,
@@ -85,7 +85,7 @@ def unsent(engine: Engine) -> int:
         return -1
 
 
-def web_answers(base: str, fake: PacedSlack) -> bool:
+def web_answers(base: str, fake: FakeSlack) -> bool:
     """Health 200, and a signed /sec command acknowledged and then answered."""
     try:
         if httpx.get(f"{base}/healthz", timeout=2).status_code != 200:
@@ -110,7 +110,7 @@ def web_answers(base: str, fake: PacedSlack) -> bool:
 def test_postgres_restart_mid_fan_out(engine: tuple[Engine, str], tmp_path: Path) -> None:
     store, url = engine
     wanted = queue_now(store, channels=40, keys=8)
-    fake = PacedSlack(pace=1.0).start()
+    fake = FakeSlack(pace=1.0).start()
     port = free_port()
     web = spawn(["serve", "--port", str(port)], url, fake, tmp_path)
     worker = spawn(["worker", "--standby-poll", "1"], url, fake, tmp_path)

@@ -23,12 +23,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, func, select
 
-from bench.slack_fake import PacedSlack
 from sec.timefmt import LONDON
 from storage.db import session_factory, transaction, upgrade
 from storage.delivery_models import Delivery
 from tests.conftest import database_url_for, drop_test_engine, make_test_engine
 from tests.drills.conftest import queue_sample_reminders, rounds
+from tests.fakes.slack_api import FakeSlack
 
 pytestmark = [pytest.mark.drill, pytest.mark.postgres]
 
@@ -40,7 +40,7 @@ AT = "2021-10-06T09:00"
 class Run:
     engine: Engine
     url: str
-    fake: PacedSlack
+    fake: FakeSlack
     cwd: Path
 
     def worker(self) -> subprocess.Popen[str]:
@@ -72,7 +72,7 @@ class Run:
 def run(tmp_path: Path) -> Iterator[Run]:
     engine, schema = make_test_engine("postgres", tmp_path)
     upgrade(engine)
-    fake = PacedSlack(pace=1.0).start()
+    fake = FakeSlack(pace=1.0).start()
     yield Run(engine, database_url_for(engine, schema), fake, tmp_path)
     fake.stop()
     drop_test_engine(engine, schema)

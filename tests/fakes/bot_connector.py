@@ -113,6 +113,7 @@ class _State:
     calls: list[Call] = field(default_factory=list)
     failures: list[tuple[int, int | None]] = field(default_factory=list)  # (status, retry-after)
     counter: int = 0
+    connections: int = 0  # TCP connections accepted: a client that keeps one open reuses it
 
 
 class FakeBotConnector:
@@ -150,6 +151,11 @@ class FakeBotConnector:
         """Answer the next ``times`` activity posts with an HTTP error."""
         with self._cond:
             self._state.failures.extend([(status, retry_after)] * times)
+
+    @property
+    def connections(self) -> int:
+        with self._cond:
+            return self._state.connections
 
     def calls(self) -> list[Call]:
         with self._cond:
@@ -204,6 +210,11 @@ class FakeBotConnector:
 def _handler_for(fake: FakeBotConnector) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+
+        def setup(self) -> None:  # once per connection (HTTP/1.1 keeps it for many requests)
+            super().setup()
+            with fake._cond:
+                fake._state.connections += 1
 
         def log_message(self, format: str, *args: Any) -> None:  # keep test output quiet
             pass

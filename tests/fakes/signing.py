@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import itertools
 import json
 import time
 from typing import Any
@@ -44,8 +45,10 @@ def slash_command_body(
     channel_id: str = "C0CHAN",
     team_id: str = "T0001",
     command: str = "/sec",
+    trigger_id: str | None = None,
 ) -> str:
-    """The form body of a slash command invocation."""
+    """The form body of a slash command invocation; each gets its own trigger_id, as from Slack
+    (pass one to replay an invocation)."""
     return urlencode(
         {
             "token": "legacy-verification-token",
@@ -59,9 +62,22 @@ def slash_command_body(
             "text": text,
             "api_app_id": "A0001",
             "response_url": response_url,
-            "trigger_id": "1.2.3",
+            "trigger_id": trigger_id or new_trigger_id(),
         }
     )
+
+
+_TRIGGERS = itertools.count(1)
+
+
+def new_trigger_id() -> str:
+    """A trigger id in Slack's shape, unique in this process."""
+    return f"{int(time.time())}.{next(_TRIGGERS)}.{time.monotonic_ns():x}"
+
+
+def new_action_ts() -> str:
+    """An action_ts as Slack gives each click: a distinct one per press."""
+    return f"{time.time():.6f}{next(_TRIGGERS) % 1000:03d}"
 
 
 def event_body(event: dict[str, Any], *, event_id: str = "Ev0001", team_id: str = "T0001") -> str:

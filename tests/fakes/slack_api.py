@@ -10,20 +10,32 @@ Files: ``add_file`` makes a file that ``files.info`` describes, whose ``url_priv
 server) serves the bytes only with ``Authorization: Bearer <its token>``; like Slack, anything
 else gets a sign-in page (HTML, status 200). Downloads are recorded as "file_download". Plain web
 pages for other fetches are served with ``serve`` under ``/web/`` ("web_download").
+
+Pacing and faults (tests/fakes/slack_faults.py): ``FakeSlack(pace=1.0)`` refuses a second post
+to a channel within a second with 429, and ``chaos=Chaos(...)`` adds seeded 429s, 500s, slow
+answers and dropped connections; then message ts are epoch times, as Slack's are, and
+conversations.history honours ``oldest`` and ``cursor``. ``stats()`` (or ``GET /stats``) counts
+posts by outcome and every (channel, metadata key) with how many copies Slack holds. The fault
+drills and the fan-out benchmark use it; ``python -m tests.fakes.slack_api --pace 1.0`` prints
+``READY <base url>`` and serves until its stdin closes.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import socket
+import sys
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from tests.fakes.slack_faults import Chaos, PostFaults
 from tests.fakes.slack_files import FakeFile, file_download, files_info
 
 TEAM_ID = "T0001"
@@ -67,6 +79,9 @@ class Script:
     retry_after: int | None = None
     delay: float = 0.0
     times: int = 1
+    # Seconds to wait after acting (the message is stored) before replying: a worker killed
+    # meanwhile has been accepted by Slack without knowing it.
+    hold: float = 0.0
 
 
 @dataclass
@@ -77,17 +92,53 @@ class _State:
     scripts: dict[str, list[Script]] = field(default_factory=dict)
     messages: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     users_by_email: dict[str, str] = field(default_factory=dict)
+    # OAuth: code -> the install it grants; refresh token -> (team, next access token).
+    installs: dict[str, Install] = field(default_factory=dict)
+    refreshes: dict[str, Install] = field(default_factory=dict)
     counter: int = 0
+    counts: Counter[str] = field(default_factory=Counter)
+    copies: Counter[tuple[str, str]] = field(default_factory=Counter)
+    epoch_ts: bool = False  # paced or faulty: ts are epoch times, as Slack's
+    last_ts: float = 0.0
+
+
+@dataclass
+class Install:
+    """What oauth.v2.access grants for one code (``add_install``). With ``rotate``, the bot token
+    expires in ``expires_in`` seconds and a refresh token (grant_type=refresh_token) gives the next
+    one, ``<token>-r1``, ``-r2``..."""
+
+    team_id: str
+    token: str
+    installer: str = "UINSTALLER"
+    enterprise_id: str | None = None
+    is_enterprise_install: bool = False
+    rotate: bool = False
+    expires_in: int = 43200
+    rotations: int = 0
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 512  # a fan-out opens many connections at once (the default is 5)
 
 
 class FakeSlack:
     """The fake Web API server: start(), use base_url, inspect calls, stop()."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
-        self._state = _State()
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        pace: float | None = None,
+        chaos: Chaos | None = None,
+    ) -> None:
+        paced = pace is not None or chaos is not None
+        self.faults = PostFaults(pace or 0.0, chaos or Chaos()) if paced else None
+        self._state = _State(epoch_ts=paced)
         self._cond = threading.Condition()
-        self._server = ThreadingHTTPServer((host, port), _handler_for(self))
-        self._server.daemon_threads = True
+        self._server = _Server((host, port), _handler_for(self))
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
         )
@@ -124,11 +175,12 @@ class FakeSlack:
         retry_after: int | None = None,
         delay: float = 0.0,
         times: int = 1,
+        hold: float = 0.0,
     ) -> None:
         """Answer the next ``times`` calls of a method this way."""
         with self._cond:
             queue = self._state.scripts.setdefault(method, [])
-            queue.append(Script(error, status, retry_after, delay, times))
+            queue.append(Script(error, status, retry_after, delay, times, hold))
 
     def add_file(self, file: FakeFile) -> FakeFile:
         """A file that files.info knows and url_private serves (to its token only)."""
@@ -147,6 +199,12 @@ class FakeSlack:
 
     def web_url(self, path: str = "") -> str:
         return f"http://127.0.0.1:{self.port}/web/{path.lstrip('/')}"
+
+    def add_install(self, code: str, install: Install) -> Install:
+        """Make oauth.v2.access answer this code with this workspace's install."""
+        with self._cond:
+            self._state.installs[code] = install
+        return install
 
     def add_user(self, email: str, user_id: str) -> None:
         with self._cond:
@@ -170,9 +228,52 @@ class FakeSlack:
                     raise AssertionError(f"no {count}x {method} within {timeout}s; saw {seen}")
                 self._cond.wait(remaining)
 
+    def wait_for_messages(
+        self, channel: str, count: int, timeout: float = 10.0
+    ) -> list[dict[str, Any]]:
+        """Block until the channel holds ``count`` messages; AssertionError on timeout."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while len(held := self._state.messages.get(channel, [])) < count:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise AssertionError(f"{channel} holds {len(held)} messages, not {count}")
+                self._cond.wait(remaining)
+            return list(held)
+
     def messages(self, channel: str) -> list[dict[str, Any]]:
         with self._cond:
             return list(self._state.messages.get(channel, []))
+
+    def stats(self) -> dict[str, Any]:
+        """Posts by outcome (posts, accepted, rate_limited, each fault, history, response_url)
+        and [channel, metadata key, copies held] for every message Slack holds."""
+        with self._cond:
+            return {
+                "counts": dict(self._state.counts),
+                "copies": [[c, k, n] for (c, k), n in self._state.copies.items()],
+            }
+
+    def _faulty_post(self, args: dict[str, Any]) -> tuple[int, dict[str, Any], str]:
+        """(status, body, fault) for a paced or faulty chat.postMessage."""
+        assert self.faults is not None
+        with self._cond:
+            counts = self._state.counts
+            counts["posts"] += 1
+            fault, stored = self.faults.decide(str(args.get("channel", "")))
+            if not stored:
+                counts[fault] += 1
+                status, body = PostFaults.refusal(fault)
+                return status, body, fault
+            self._state.counter += 1
+            answer = _post_message(self._state, args)
+            self._cond.notify_all()
+            counts["accepted"] += 1
+            if fault != "ok":
+                counts[fault] += 1
+            if fault == "error_after_accept":
+                return 500, {"ok": False, "error": "internal_error"}, fault
+            return 200, answer, fault
 
     # -- used by the request handler ------------------------------------------------------
 
@@ -195,7 +296,9 @@ class FakeSlack:
         builder = _BUILDERS.get(method)
         with self._cond:
             self._state.counter += 1
-            return builder(self._state, args) if builder else {"ok": True}
+            answer = builder(self._state, args) if builder else {"ok": True}
+            self._cond.notify_all()  # wait_for_messages
+            return answer
 
     def _files_info(self, args: dict[str, Any]) -> dict[str, Any]:
         with self._cond:
@@ -229,7 +332,13 @@ def _handler_for(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
             split = urlsplit(self.path)
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
+            if len(body) < length:  # the client died mid-request: Slack never saw a whole one
+                self.close_connection = True
+                return
             headers = {k.lower(): v for k, v in self.headers.items()}
+            if split.path == "/stats":
+                self._send(200, json.dumps(fake.stats()).encode(), "application/json")
+                return
             if split.path.startswith(("/files-pri/", "/web/")):
                 self._serve_download(split.path, headers, body)
                 return
@@ -242,7 +351,26 @@ def _handler_for(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
                 return
             args = _decode_args(split.query, body, headers.get("content-type", ""))
             script = fake._record(Call(method, split.path, headers, body, args))
+            counted = {"conversations.history": "history", "response_url": "response_url"}
+            if method in counted:
+                with fake._cond:
+                    fake._state.counts[counted[method]] += 1
+            if method == "chat.postMessage" and fake.faults is not None and script is None:
+                self._faulty_reply(args)
+                return
             self._reply(method, args, script)
+
+        def _faulty_reply(self, args: dict[str, Any]) -> None:
+            status, payload, fault = fake._faulty_post(args)
+            if fault == "dropped":  # no answer at all: the client sees a reset connection
+                self.close_connection = True
+                with contextlib.suppress(OSError):
+                    self.connection.shutdown(socket.SHUT_RDWR)
+                return
+            if fault == "slow" and fake.faults is not None:
+                time.sleep(fake.faults.chaos.slow_seconds)
+            extra = {"Retry-After": "1"} if status == 429 else {}
+            self._send(status, json.dumps(payload).encode(), "application/json", extra)
 
         def _serve_download(self, path: str, headers: dict[str, str], body: bytes) -> None:
             kind = "web" if path.startswith("/web/") else "file"
@@ -272,6 +400,8 @@ def _handler_for(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
                 payload = {"ok": False, "error": script.error}
             else:
                 payload = fake._answer(method, args)
+            if script is not None and script.hold:
+                time.sleep(script.hold)
             self._send(200, json.dumps(payload).encode(), "application/json")
 
         def _send(
@@ -311,6 +441,9 @@ def _truthy(value: Any) -> bool:
 
 
 def _ts(state: _State) -> str:
+    if state.epoch_ts:  # the epoch time of the post, unique per channel, as Slack's
+        state.last_ts = max(time.time(), state.last_ts + 0.000001)
+        return f"{state.last_ts:.6f}"
     return f"{1700000000 + state.counter}.{state.counter:06d}"
 
 
@@ -327,6 +460,8 @@ def _post_message(state: _State, args: dict[str, Any]) -> dict[str, Any]:
         if key in args:
             message[key] = args[key]
     state.messages.setdefault(channel, []).append(message)
+    metadata = message.get("metadata") if isinstance(message.get("metadata"), dict) else {}
+    state.copies[(channel, str((metadata.get("event_payload") or {}).get("key", "")))] += 1
     return {"ok": True, "channel": channel, "ts": message["ts"], "message": message}
 
 
@@ -340,12 +475,40 @@ def _update(state: _State, args: dict[str, Any]) -> dict[str, Any]:
 
 def _history(state: _State, args: dict[str, Any]) -> dict[str, Any]:
     with_metadata = _truthy(args.get("include_all_metadata", False))
-    limit = int(args.get("limit") or 100)
-    newest_first = list(reversed(state.messages.get(str(args.get("channel", "")), [])))
-    messages = [
-        {k: v for k, v in m.items() if with_metadata or k != "metadata"} for m in newest_first
+    limit, start = int(args.get("limit") or 100), int(args.get("cursor") or 0)
+    # Counter ts (the default) are not times, so only epoch ts honour "oldest".
+    oldest = float(args.get("oldest") or 0) if state.epoch_ts else 0.0
+    newest_first = [
+        m
+        for m in reversed(state.messages.get(str(args.get("channel", "")), []))
+        if m.get("thread_ts") in (None, m["ts"])  # as in Slack: thread replies are not listed
+        and float(m["ts"]) >= oldest
     ]
-    return {"ok": True, "messages": messages[:limit], "has_more": len(messages) > limit}
+    messages = [
+        {k: v for k, v in m.items() if with_metadata or k != "metadata"}
+        for m in newest_first[start : start + limit]
+    ]
+    more = start + limit < len(newest_first)
+    return {
+        "ok": True,
+        "messages": messages,
+        "has_more": more,
+        "response_metadata": {"next_cursor": str(start + limit) if more else ""},
+    }
+
+
+def _replies(state: _State, args: dict[str, Any]) -> dict[str, Any]:
+    """A thread: its parent, then its replies, oldest first (as Slack lists them)."""
+    with_metadata = _truthy(args.get("include_all_metadata", False))
+    parent = str(args.get("ts", ""))
+    thread = [
+        {k: v for k, v in m.items() if with_metadata or k != "metadata"}
+        for m in state.messages.get(str(args.get("channel", "")), [])
+        if m["ts"] == parent or m.get("thread_ts") == parent
+    ]
+    if not thread:
+        return {"ok": False, "error": "thread_not_found"}
+    return {"ok": True, "messages": thread, "has_more": False}
 
 
 def _view(state: _State, args: dict[str, Any]) -> dict[str, Any]:
@@ -383,6 +546,11 @@ def _auth_test(state: _State, args: dict[str, Any]) -> dict[str, Any]:
 
 
 def _oauth_access(state: _State, args: dict[str, Any]) -> dict[str, Any]:
+    if args.get("grant_type") == "refresh_token":
+        return _refresh(state, str(args.get("refresh_token", "")))
+    install = state.installs.get(str(args.get("code", "")))
+    if install is not None:
+        return _granted(state, install, install.token)
     return {
         "ok": True,
         "app_id": "A0001",
@@ -397,6 +565,36 @@ def _oauth_access(state: _State, args: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _granted(state: _State, install: Install, token: str) -> dict[str, Any]:
+    team = None if install.is_enterprise_install else {"id": install.team_id, "name": "Test"}
+    enterprise = {"id": install.enterprise_id, "name": "Org"} if install.enterprise_id else None
+    granted: dict[str, Any] = {
+        "ok": True,
+        "app_id": "A0001",
+        "access_token": token,
+        "token_type": "bot",
+        "scope": "commands,chat:write",
+        "bot_user_id": BOT_USER_ID,
+        "team": team,
+        "enterprise": enterprise,
+        "authed_user": {"id": install.installer},
+        "is_enterprise_install": install.is_enterprise_install,
+    }
+    if install.rotate:
+        refresh = f"xoxe-1-{token}"
+        state.refreshes[refresh] = install
+        granted.update(refresh_token=refresh, expires_in=install.expires_in)
+    return granted
+
+
+def _refresh(state: _State, refresh_token: str) -> dict[str, Any]:
+    install = state.refreshes.pop(refresh_token, None)
+    if install is None:
+        return {"ok": False, "error": "invalid_refresh_token"}
+    install.rotations += 1
+    return _granted(state, install, f"{install.token}-r{install.rotations}")
+
+
 _BUILDERS: dict[str, Callable[[_State, dict[str, Any]], dict[str, Any]]] = {
     "auth.test": _auth_test,
     "chat.postMessage": _post_message,
@@ -408,7 +606,22 @@ _BUILDERS: dict[str, Callable[[_State, dict[str, Any]], dict[str, Any]]] = {
     "views.push": _view,
     "conversations.open": _open,
     "conversations.history": _history,
+    "conversations.replies": _replies,
     "users.lookupByEmail": _lookup,
     "oauth.v2.access": _oauth_access,
     "apps.connections.open": lambda s, a: {"ok": True, "url": "ws://127.0.0.1:9/socket"},
 }
+
+
+def main(argv: list[str]) -> int:
+    """Serve a paced fake in its own process (the fan-out benchmark) until stdin closes."""
+    pace = float(argv[argv.index("--pace") + 1]) if "--pace" in argv else 1.0
+    fake = FakeSlack(pace=pace).start()
+    print(f"READY {fake.base_url}", flush=True)
+    sys.stdin.read()  # serve until the parent closes our stdin (or dies)
+    fake.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

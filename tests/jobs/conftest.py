@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.templating import render
 from jobs.context import JobContext, OutboxRules
-from jobs.senders.slack import Pacer, SlackSender, make_client
+from jobs.senders.slack import Pacer, SlackDirectory, SlackSender, make_client
 from sec.timefmt import LONDON
 from storage.db import transaction
 from storage.delivery_models import Delivery
@@ -46,11 +46,12 @@ def make_ctx(
     **rules: Any,
 ) -> JobContext:
     """A context whose Slack sender talks to the fake, unpaced."""
-    sender = SlackSender(make_client(TOKEN, fake.base_url, timeout=5), Pacer(0))
+    client = make_client(TOKEN, fake.base_url, timeout=5)
     ctx = JobContext(
         sessions=sessions,
         render=render,
-        senders={"slack": sender},
+        senders={"slack": SlackSender(client, Pacer(0))},
+        directory=SlackDirectory(client),
         worker_id=worker_id,
         exclusive=exclusive,
         rules=OutboxRules(**rules),

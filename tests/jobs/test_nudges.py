@@ -18,10 +18,9 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.nudges import handle_nudge_action
-from bot.slack.blocks import validate
-from bot.teams.card_check import card_problems
+from bot.settings import load_settings
 from bot.templating import render
-from jobs.nudges import NudgePolicy, due_occurrence, load_policy, nudge_day
+from jobs.nudges import NudgePolicy, due_occurrence, nudge_day
 from jobs.registry import run_all_once
 from sec.timefmt import LONDON, at_london
 from sec.vague_dates import VagueDate
@@ -29,6 +28,8 @@ from sec.workdays import WorkingCalendar
 from storage import admin
 from storage.db import transaction
 from storage.models import AuditEntry, Contact, Decision, Modification
+from tests.bot.slack.block_kit import validate
+from tests.bot.teams.card_check import card_problems
 from tests.fakes.slack_api import FakeSlack
 from tests.jobs.conftest import make_ctx, posted, rows, subscribe
 
@@ -43,12 +44,7 @@ ADMIN_CHANNEL = "CADMIN"
 CALENDAR = WorkingCalendar()
 
 
-@pytest.fixture(autouse=True)
-def nudge_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.chdir(tmp_path)  # no stray .env
-    monkeypatch.setenv("SECBOT_ADMIN_CHANNEL", ADMIN_CHANNEL)
-    for name in ("SECBOT_NUDGE_WEEKDAY", "SECBOT_NUDGE_HOUR"):
-        monkeypatch.delenv(name, raising=False)
+POLICY = NudgePolicy(admin_channel=ADMIN_CHANNEL)  # Monday 10:00, as the settings default
 
 
 def _decision(
@@ -80,6 +76,7 @@ def _decision(
 def _run(sessions: sessionmaker[Session], fake: FakeSlack, when: datetime) -> None:
     with freeze_time(when):
         ctx = make_ctx(sessions, fake)
+        ctx.nudge_policy = POLICY
         results = run_all_once(ctx, ctx.clock())
     assert results["secbot.nudges"] is not None
 
@@ -300,11 +297,12 @@ def test_the_nudge_message_carries_the_decision_on_every_surface(
     ]
 
 
-def test_policy_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_policy_comes_from_the_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)  # no stray .env
     monkeypatch.setenv("SECBOT_NUDGE_WEEKDAY", "2")
     monkeypatch.setenv("SECBOT_NUDGE_HOUR", "14")
     monkeypatch.setenv("SECBOT_ADMIN_CHANNEL", "teams:19:admins@thread.tacv2")
-    policy = load_policy()
+    policy = load_settings().nudges.policy()
     assert (policy.weekday, policy.hour) == (2, 14)
     assert policy.admin == ("teams", "19:admins@thread.tacv2")
     assert NudgePolicy(admin_channel="C0ADMIN").admin == ("slack", "C0ADMIN")

@@ -3,12 +3,13 @@ by a real uvicorn server on a free port, with helpers that sign requests as Slac
 
 from __future__ import annotations
 
+import functools
 import logging
 import shutil
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,8 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
+from slack_bolt.lazy_listener.runner import LazyListenerRunner
+from slack_bolt.request import BoltRequest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -39,15 +42,20 @@ USER = "U0USER"
 
 
 def make_settings(fake: FakeSlack, **overrides: Any) -> Settings:
-    values: dict[str, Any] = {
-        "database_url": "sqlite://",  # unused: services are built on the test engine
-        "slack_bot_token": BOT_TOKEN,
-        "slack_signing_secret": SIGNING_SECRET,
-        "slack_api_base_url": fake.base_url,
-        "admins_raw": ADMIN,
+    """Settings for the fake Slack; overrides as slack_<field>=... or admins_raw=..."""
+    slack: dict[str, Any] = {
+        "bot_token": BOT_TOKEN,
+        "signing_secret": SIGNING_SECRET,
+        "api_base_url": fake.base_url,
     }
-    values.update(overrides)
-    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+    admins = overrides.pop("admins_raw", ADMIN)
+    slack.update({k.removeprefix("slack_"): v for k, v in overrides.items()})
+    return Settings(
+        _env_file=None,
+        database={"url": "sqlite://"},  # unused: services are built on the test engine
+        slack=slack,
+        admins_raw=admins,
+    )
 
 
 def make_services(settings: Settings, engine: Engine, sessions: sessionmaker[Session]) -> Services:
@@ -77,6 +85,57 @@ def serve_in_thread(app: Any) -> Iterator[str]:
         sock.close()
 
 
+class ListenerWatch(LazyListenerRunner):
+    """Bolt's lazy listener runner slot, watched: it hands every lazy listener to the app's own
+    runner (so the app's pools still decide where it runs) and counts those started and
+    finished, so a test can wait until every listener it set off is done instead of sleeping.
+
+    Bolt starts a request's lazy listeners before it answers the HTTP request, so once a test
+    has its responses, ``settle()`` waits for exactly the work those requests caused.
+    """
+
+    def __init__(self, inner: LazyListenerRunner) -> None:
+        self.inner, self.logger = inner, inner.logger
+        self._cond = threading.Condition()
+        self.started = self.finished = 0
+
+    @classmethod
+    def install(cls, web: Any) -> ListenerWatch:
+        """Watch the Bolt app of one of our web apps (create_web_app keeps it in state)."""
+        runner = web.state.slack_app.listener_runner
+        watch = cls(runner.lazy_listener_runner)
+        runner.lazy_listener_runner = watch
+        return watch
+
+    def start(self, function: Callable[..., None], request: BoltRequest) -> None:
+        @functools.wraps(function)  # Bolt injects arguments by the wrapped function's names
+        def watched(*args: Any, **kwargs: Any) -> None:
+            try:
+                function(*args, **kwargs)
+            finally:
+                with self._cond:
+                    self.finished += 1
+                    self._cond.notify_all()
+
+        with self._cond:
+            self.started += 1
+        self.inner.start(watched, request)
+
+    def settle(self, timeout: float = 10.0) -> int:
+        """Wait until every lazy listener started so far has finished; returns how many."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while self.finished < self.started:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise AssertionError(
+                        f"{self.started - self.finished} of {self.started} listeners still "
+                        f"running after {timeout}s"
+                    )
+                self._cond.wait(remaining)
+            return self.started
+
+
 @dataclass
 class SlackDriver:
     """Sends what Slack would send to our web app, signed."""
@@ -84,6 +143,12 @@ class SlackDriver:
     url: str
     fake: FakeSlack
     secret: str = SIGNING_SECRET
+    listeners: ListenerWatch | None = None
+
+    def settle(self) -> int:
+        """Wait until the listeners set off so far have finished; returns how many ran."""
+        assert self.listeners is not None, "this driver's web app is not watched"
+        return self.listeners.settle()
 
     def post(
         self,
@@ -176,8 +241,10 @@ def slack_services(fake_slack: FakeSlack, store: Store) -> Services:
 @pytest.fixture
 def slack(slack_services: Services, fake_slack: FakeSlack) -> Iterator[SlackDriver]:
     """Our web app on a real server, and a driver that signs requests to it."""
-    with serve_in_thread(create_web_app(slack_services)) as url:
-        yield SlackDriver(url, fake_slack)
+    web = create_web_app(slack_services)
+    watch = ListenerWatch.install(web)
+    with serve_in_thread(web) as url:
+        yield SlackDriver(url, fake_slack, listeners=watch)
 
 
 @contextmanager

@@ -1,5 +1,6 @@
 """Every Block Kit payload round-trips through slack_sdk's models and stays within Slack's limits,
-and stored text cannot ping or link."""
+and stored text cannot ping or link. (Production only fits to the limits; the model check is
+here, see tests/bot/slack/block_kit.py and test_templates.py.)"""
 
 from __future__ import annotations
 
@@ -14,19 +15,18 @@ from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.answers.home import HomeModel, MeetingLine
 from bot.router import Context, build_router
 from bot.slack.blocks import (
     PARTIAL_NOTE,
-    BlockKitError,
     answer_blocks,
     fallback_text,
     fit,
+    home_view,
     message_payload,
     modal_view,
     render_blocks,
-    validate,
 )
-from bot.slack.home import HomeModel, MeetingLine
 from bot.views import (
     Answer,
     DecisionsView,
@@ -41,6 +41,7 @@ from bot.views import (
     StatusView,
     message,
 )
+from tests.bot.slack.block_kit import BlockKitError, validate, validate_view
 
 EVIL = "<!channel> & <@U123> <#C999> <https://evil.example|click> @here"
 LONG = "Very long modification title about smart meter firmware " * 8
@@ -220,6 +221,7 @@ def test_too_many_blocks_are_cut_with_a_note() -> None:
 def test_modal_and_home_views_validate() -> None:
     modal = modal_view(Answer("release", release_view(45)))
     assert View(**modal).to_dict() == modal
+    validate_view(modal)
     home = HomeModel(
         as_of=date(2021, 10, 1),
         mine=[
@@ -236,6 +238,7 @@ def test_modal_and_home_views_validate() -> None:
     blocks = render_blocks("home", max_blocks=100, m=home)
     assert_valid(blocks, max_blocks=100)
     assert View(type="home", blocks=blocks).to_dict()["blocks"] == blocks
+    validate_view(home_view(blocks))
 
 
 def test_unfurl_card_is_valid_and_inert() -> None:

@@ -23,7 +23,7 @@ from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.escaping import truncate
-from bot.slack.blocks import MESSAGE_BLOCKS, SECTION_TEXT, validate
+from bot.slack.blocks import MESSAGE_BLOCKS, SECTION_TEXT
 from bot.slack.ingest_fetch import is_allowed_url, link_in, slack_file_id
 from bot.slack.ingest_view import MAX_LINES, MAX_SECTIONS, SECTION_BUDGET, diff_payload, pack
 from bot.slack.ingest_view import diff_view as view_of
@@ -33,6 +33,7 @@ from storage import pending_ingests as store
 from storage.db import transaction
 from storage.ingest_models import APPLIED, DISCARDED, EXPIRED, PENDING, PendingIngest
 from storage.models import AuditEntry, Document, Modification
+from tests.bot.slack.block_kit import validate
 from tests.bot.slack.conftest import (
     ADMIN,
     BOT_TOKEN,
@@ -43,11 +44,18 @@ from tests.bot.slack.conftest import (
     make_settings,
     serve_in_thread,
 )
-from tests.conftest import SEEDS
+from tests.conftest import SEEDS, require_seeds
+from tests.fakes.signing import new_action_ts
 from tests.fakes.slack_api import FakeFile, FakeSlack
 
 _SEED_FILE = SEEDS / "002_999ec45b7f28a81f.txt"  # Sept 2021 CSC paper: names MP159
-pytestmark = pytest.mark.skipif(not _SEED_FILE.exists(), reason="../shared/seeds is not present")
+
+
+@pytest.fixture(autouse=True)
+def _needs_the_seed() -> None:
+    require_seeds(_SEED_FILE)  # skipped without it, failed in CI
+
+
 SEED = _SEED_FILE.read_bytes() if _SEED_FILE.exists() else b""
 DM = "D0ADMIN"
 SITE = "https://smartenergycodecompany.co.uk/"
@@ -120,7 +128,7 @@ def _press(
                 "action_id": f"secbot_ingest_{action}",
                 "block_id": f"secbot_ingest:{pending_id}",
                 "value": str(pending_id),
-                "action_ts": "1700000600.000100",
+                "action_ts": new_action_ts(),
             }
         ],
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from slack_sdk.models.views import View
 
 from tests.bot.slack.conftest import SlackDriver
+from tests.fakes.signing import new_action_ts
 
 
 def _press(slack: SlackDriver, value: str, **where: object) -> None:
@@ -20,7 +21,7 @@ def _press(slack: SlackDriver, value: str, **where: object) -> None:
                 "action_id": "secbot_cmd_history",
                 "block_id": "b1",
                 "value": value,
-                "action_ts": "1700000600.000100",
+                "action_ts": new_action_ts(),
             }
         ],
         **where,

@@ -23,6 +23,7 @@ from storage import admin, nudges
 from storage.db import transaction
 from storage.models import Contact, Decision, Modification, StatusEntry
 from tests.bot.slack.conftest import SlackDriver, Store
+from tests.fakes.signing import new_action_ts
 from tests.fakes.slack_api import FakeSlack
 
 PROPOSER, DM, TS = "U0PROP", "D0PROP", "1700000001.000001"
@@ -72,7 +73,7 @@ def press(
         "action_id": action_id,
         "block_id": f"secbot_nudge:{decision_id}",
         "value": str(decision_id),
-        "action_ts": "1700000600.000100",
+        "action_ts": new_action_ts(),
         **extra,
     }
     if action_id == SNOOZE_UNTIL:

@@ -15,9 +15,8 @@ from starlette.testclient import TestClient
 
 from bot.router import build_router
 from bot.services import Services
-from bot.settings import Settings
+from bot.settings import Settings, TeamsSettings
 from bot.teams.app import create_teams_asgi
-from bot.teams.settings import TeamsSettings
 from tests.bot.teams.activities import APP_ID
 from tests.fakes.bot_connector import FakeBotConnector
 
@@ -78,7 +77,7 @@ def empty_services(sessions: sessionmaker[Session]) -> Services:
 
 
 def teams_settings(**values: Any) -> TeamsSettings:
-    return TeamsSettings(_env_file=None, **values)
+    return TeamsSettings(**values)
 
 
 def bot_token(scope: str | list[str], tenant_id: str | None) -> str:

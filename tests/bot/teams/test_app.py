@@ -7,11 +7,11 @@ from sqlalchemy import select
 from starlette.testclient import TestClient
 
 from bot.services import Services
-from bot.teams.card_check import card_problems
 from storage.db import transaction
 from storage.models import Subscription
 from storage.teams_store import get_conversation
 from tests.bot.teams import activities as act
+from tests.bot.teams.card_check import card_problems
 from tests.bot.teams.conftest import BOT_TOKEN, MakeClient, teams_settings
 from tests.fakes.bot_connector import FakeBotConnector, Signer
 

@@ -13,10 +13,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.render import render_text
 from bot.router import Context, Router, build_router
-from bot.teams.card_check import card_problems
 from bot.teams.cards import answer_activity, card_for, summary_of
 from bot.templating import render
 from bot.views import Answer, MessageView, message
+from tests.bot.teams.card_check import card_problems
 
 AS_OF = date(2021, 9, 22)
 QUESTIONS = {
@@ -62,7 +62,7 @@ def test_the_status_card_names_the_modification_and_offers_its_history(router: R
     facts = {f["title"]: f["value"] for f in card["body"][2]["facts"]}
     assert card["body"][0]["text"] == "MP159: Credit Cover Review"
     assert facts["Stage"] == "Refinement Process"
-    assert facts["Release"].startswith("February 2022 SEC Release, going live Thursday 24")
+    assert facts["Release"].startswith("February 2022 SEC Release, which goes live on Thursday 24")
     submit = [a for a in card["actions"] if a["type"] == "Action.Submit"]
     assert submit[0]["data"] == {"action": "ask", "text": "history MP159"}
 

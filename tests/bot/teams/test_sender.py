@@ -10,7 +10,6 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.services import Services
-from bot.teams.card_check import card_problems
 from bot.teams.sender import make_teams_sender
 from bot.templating import render
 from jobs.senders.teams import TeamsSender
@@ -24,6 +23,7 @@ from storage.teams_store import (
     save_conversation,
 )
 from tests.bot.teams import activities as act
+from tests.bot.teams.card_check import card_problems
 from tests.bot.teams.conftest import BOT_TOKEN, bot_token, teams_settings
 from tests.fakes.bot_connector import FakeBotConnector
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.services import Services
-from bot.teams.card_check import card_problems
 from bot.teams.sender import make_teams_sender
 from bot.templating import render
 from jobs.worker import WorkerConfig, run_once
@@ -15,6 +14,7 @@ from storage.db import transaction
 from storage.subscriptions import create_subscription
 from storage.teams_store import ConversationRef, save_conversation
 from tests.bot.teams import activities as act
+from tests.bot.teams.card_check import card_problems
 from tests.bot.teams.conftest import BOT_TOKEN, bot_token, teams_settings
 from tests.fakes.bot_connector import FakeBotConnector
 

@@ -59,6 +59,32 @@ def test_no_releases_milestones_or_decisions() -> None:
     assert (result.releases, result.milestones, result.decisions) == ([], [], [])
 
 
+def test_decisions_taken_apart_from_go_live() -> None:
+    found = {(o.ref, o.body, o.result): o.date for o in changes().outcomes}
+    assert found == {
+        ("SECMP0016", "BEIS", "approved"): date(2017, 1, 17),
+        ("SECMP0026", "Change Board", "approved"): None,  # "its February 2017 meeting"
+    }
+
+
+def test_sec_versions_and_what_they_implemented() -> None:
+    found = {(v.number, v.effective, v.implements) for v in changes().sec_versions}
+    assert found == {
+        ("5.5", date(2017, 3, 15), ("SECMP0026",)),
+        ("5.6", date(2017, 4, 1), ("SECMP0016",)),
+    }
+
+
+def test_the_consultation_with_its_close_and_where_to_respond() -> None:
+    [consultation] = changes().consultations
+    assert (consultation.ref, consultation.opens, consultation.closes) == (
+        "SECMP0006",
+        date(2017, 4, 4),
+        date(2017, 4, 27),
+    )
+    assert consultation.respond_to == "SECAS@gemserv.com"
+
+
 def test_link_titles_survive_without_the_link_markup() -> None:
     # A PDF keeps the link's words but not the brackets: "of SECMP0026 – Changes to ..., as ..."
     source, _ = seed("004")

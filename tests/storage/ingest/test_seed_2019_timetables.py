@@ -86,8 +86,38 @@ def test_candidate_release() -> None:
     assert release.candidates == ("SECMP0053", "SECMP0062")
 
 
+def test_candidates_at_risk_are_noted() -> None:
+    (release,) = changes().releases
+    assert {n.ref: n.note for n in release.notes} == {
+        "SECMP0053": "At risk of missing the cut-off",
+        "SECMP0062": "At risk of missing the cut-off",
+    }
+
+
+def test_preliminary_and_impact_assessments_the_dcc_owes() -> None:
+    owed = {
+        d.ref: (d.kind, d.due.iso() if d.due else None, d.due.precision.value if d.due else None)
+        for d in changes().decisions
+        if d.kind != "decision"
+    }
+    assert owed == {
+        "SECMP0007": ("preliminary_assessment", "2019-03-15", "day"),
+        "SECMP0010": ("preliminary_assessment", "2019-04", "early"),
+        "SECMP0013": ("preliminary_assessment", "2019-04", "early"),
+        "SECMP0015": ("impact_assessment", None, None),
+        "SECMP0053": ("preliminary_assessment", "2019-03", "mid"),
+        "SECMP0056": ("preliminary_assessment", "2019-04", "early"),
+    }
+    assert all(d.owner is Owner.DCC for d in changes().decisions if d.kind != "decision")
+
+
+def test_a_closed_consultation() -> None:
+    [consultation] = changes().consultations
+    assert (consultation.ref, consultation.closes) == ("SECMP0055", date(2019, 3, 1))
+
+
 def test_pending_decisions() -> None:
-    found = {(d.ref, d.owner): d.text for d in changes().decisions}
+    found = {(d.ref, d.owner): d.text for d in changes().decisions if d.kind == "decision"}
     assert found[("SECMP0007", Owner.PROPOSER)] == "agree which option to progress"
     assert found[("SECMP0028", Owner.PROPOSER)] == (
         "determine whether SECMP0067 delivers what they seek"

@@ -130,9 +130,18 @@ def test_change_board_and_authority_dates() -> None:
 
 
 def test_pending_decision_for_mp107() -> None:
-    (decision,) = changes().decisions
+    (decision,) = [d for d in changes().decisions if d.kind == "decision"]
     assert (decision.ref, decision.owner) == ("MP107", Owner.PROPOSER)
     assert decision.text == "decide which solution to progress with"
+
+
+def test_impact_assessments_the_dcc_owes() -> None:
+    owed = {(d.ref, d.owner, d.kind, d.due) for d in changes().decisions if d.kind != "decision"}
+    assert owed == {
+        ("MP078", Owner.DCC, "impact_assessment", None),
+        ("MP140", Owner.DCC, "impact_assessment", None),
+        ("MP141", Owner.DCC, "impact_assessment", None),
+    }
 
 
 def test_sources_point_at_the_rows() -> None:

@@ -1,0 +1,303 @@
+"""Read list filters from a sentence: "which mods impact DCC systems in Nov 2022"."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, replace
+
+from rapidfuzz import fuzz, process, utils
+
+from bot.understanding.filters import ListFilters
+from bot.understanding.periods import Period, parse_period, strip_period
+from bot.understanding.vocabulary import (
+    OWNER_WORDS,
+    PATH_WORDS,
+    STAGE_WORDS,
+    WAIT_KINDS,
+    expand_abbreviations,
+)
+
+# Words that carry no filter in a list question.
+LIST_STOPWORDS = frozenset(
+    [
+        "happen",
+        "happens",
+        "happening",
+        "discussed",
+        "discuss",
+        "coming",
+        "up",
+        "going",
+        "expected",
+        "planned",
+        "scheduled",
+        "a",
+        "about",
+        "all",
+        "an",
+        "and",
+        "any",
+        "are",
+        "as",
+        "at",
+        "be",
+        "been",
+        "being",
+        "by",
+        "can",
+        "currently",
+        "did",
+        "do",
+        "does",
+        "for",
+        "from",
+        "give",
+        "has",
+        "have",
+        "how",
+        "i",
+        "in",
+        "is",
+        "it",
+        "its",
+        "list",
+        "me",
+        "mods",
+        "modification",
+        "modifications",
+        "my",
+        "now",
+        "of",
+        "on",
+        "or",
+        "please",
+        "proposals",
+        "proposal",
+        "show",
+        "still",
+        "tell",
+        "that",
+        "the",
+        "their",
+        "them",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "to",
+        "us",
+        "was",
+        "we",
+        "were",
+        "what",
+        "which",
+        "who",
+        "whose",
+        "with",
+        "you",
+        "sec",
+        "systems",
+        "system",
+        "mod",
+        "ones",
+        "one",
+        "right",
+        "today",
+        "so",
+        "far",
+        "yet",
+        "get",
+        "find",
+        "name",
+        "names",
+        "agenda",
+        "meeting",
+        "meetings",
+        "raise",
+        "raised",
+    ]
+)
+_DCC_YES = re.compile(
+    r"\b(?:impacts?|impacting|affects?|affecting|touch(?:es)?|touching|change[sd]?|need)\s+"
+    r"(?:the\s+)?dcc(?:\s+systems?)?\b|\bdcc(?:\s+systems?)?\s+impact(?:ed|s|ing)?\b|\bdcc\s+systems?\b"
+)
+_DCC_NO = re.compile(
+    r"\b(?:no|without|not|don'?t|doesn'?t|do not|does not)\s+(?:\w+\s+)?(?:the\s+)?dcc\b"
+)
+_WAITING = re.compile(
+    r"\b(?:waiting|awaiting|wait|waits)\s+(?:on|for)\s+(?P<what>.+?)(?=$|[?.,]|\s+(?:in|and|for|from|since)\b)"
+)
+_RAISED_BY = re.compile(
+    r"\b(?:raised|proposed|submitted|put forward|brought)\s+by\s+(?P<who>.+?)"
+    r"(?=$|[?.,]|\s+(?:in|since|during|between|that|which)\b)"
+)
+_DID_RAISE = re.compile(
+    r"\b(?:did|has|have|had)\s+(?P<who>.+?)\s+(?:raise|raised|propose|proposed|submit|submitted)\b"
+)
+_OWNS = re.compile(r"\b(?P<who>[a-z][\w&'. -]+?)'s\s+(?:mods|modifications|proposals)\b")
+_NEXT_MEETING = re.compile(
+    r"\bnext\s+(?P<kind>working group|panel|change board|change sub-committee|meeting)\b"
+)
+_PANEL_RETURN = re.compile(
+    r"\b(?:com(?:e|es|ing)|go(?:es|ing)?|returns?|returning)\s+back\s+to\s+(?:the\s+)?panel\b"
+    r"|\breturns?\s+to\s+(?:the\s+)?panel\b|\bback\s+to\s+(?:the\s+)?panel\b"
+)
+_OPEN = re.compile(r"\b(?:open|active|in progress|ongoing|live)\b")
+
+
+@dataclass(frozen=True)
+class SentenceReading:
+    filters: ListFilters
+    unexplained: tuple[str, ...]
+    clues: int  # how many filters the sentence gave
+
+
+def read_sentence(
+    text: str,
+    base: ListFilters | None = None,
+    *,
+    proposers: Sequence[str] = (),
+    release_months: Collection[tuple[int, int]] = (),
+) -> SentenceReading:
+    """The filters a list question asks for, and the words that say nothing we understood."""
+    lower = " " + expand_abbreviations(text).lower().replace("’", "'") + " "
+    filters = base or ListFilters()
+    clues = 0
+    lower, filters, found = _stages(lower, filters)
+    clues += found
+    for reader in (_dcc, _waiting, _proposer(proposers), _paths, _next_meeting):
+        lower, filters, found = reader(lower, filters)
+        clues += found
+    lower, filters, found = _time(lower, filters, release_months)
+    clues += found
+    if _OPEN.search(lower) and not filters.stages:
+        filters = replace(filters, open_only=True)
+        lower = _OPEN.sub(" ", lower)
+        clues += 1
+    left = tuple(w for w in re.findall(r"[a-z0-9][a-z0-9'-]*", lower) if w not in LIST_STOPWORDS)
+    return SentenceReading(filters, left, clues)
+
+
+def _stages(lower: str, filters: ListFilters) -> tuple[str, ListFilters, int]:
+    stages = list(filters.stages)
+    for phrase in sorted(STAGE_WORDS, key=len, reverse=True):
+        pattern = rf"(?<![\w-]){re.escape(phrase)}(?![\w-])"
+        if re.search(pattern, lower):
+            if STAGE_WORDS[phrase] not in stages:
+                stages.append(STAGE_WORDS[phrase])
+            lower = re.sub(pattern, " ", lower)
+    return lower, replace(filters, stages=tuple(stages)), len(stages) - len(filters.stages)
+
+
+def _dcc(lower: str, filters: ListFilters) -> tuple[str, ListFilters, int]:
+    if _DCC_NO.search(lower) and "impact" in lower:
+        return _DCC_NO.sub(" ", lower).replace("impact", " "), replace(filters, dcc=False), 1
+    if _DCC_YES.search(lower):
+        return _DCC_YES.sub(" ", lower), replace(filters, dcc=True), 1
+    return lower, filters, 0
+
+
+def _waiting(lower: str, filters: ListFilters) -> tuple[str, ListFilters, int]:
+    found = _WAITING.search(lower)
+    if not found:
+        return lower, filters, 0
+    what = re.sub(r"^(?:an?|the|some)\s+", "", found.group("what").strip())
+    rest = lower[: found.start()] + " " + lower[found.end() :]
+    for phrase in sorted(WAIT_KINDS, key=len, reverse=True):
+        if re.search(rf"\b{re.escape(phrase)}\b", what):
+            owner = "DCC" if WAIT_KINDS[phrase] in {"ia", "pa"} else filters.waiting
+            return rest, replace(filters, wait_kind=WAIT_KINDS[phrase], waiting=owner), 1
+    for phrase in sorted(OWNER_WORDS, key=len, reverse=True):
+        if re.search(rf"\b{re.escape(phrase)}\b", what):
+            return rest, replace(filters, waiting=OWNER_WORDS[phrase]), 1
+    return lower, filters, 0
+
+
+Reader = Callable[[str, ListFilters], tuple[str, ListFilters, int]]
+
+
+def _proposer(proposers: Sequence[str]) -> Reader:
+    def read(lower: str, filters: ListFilters) -> tuple[str, ListFilters, int]:
+        for pattern in (_RAISED_BY, _DID_RAISE, _OWNS):
+            found = pattern.search(lower)
+            if found:
+                who = re.sub(r"^(?:the|a|an)\s+", "", found.group("who").strip())
+                rest = lower[: found.start()] + " " + lower[found.end() :]
+                return rest, replace(filters, proposer=match_proposer(who, proposers)), 1
+        return lower, filters, 0
+
+    return read
+
+
+def match_proposer(typed: str, proposers: Sequence[str]) -> str:
+    """The stored proposer name closest to what was typed, or the typed words themselves."""
+    if not proposers:
+        return typed
+    best = process.extractOne(
+        typed, list(proposers), scorer=fuzz.WRatio, processor=utils.default_process, score_cutoff=85
+    )
+    return str(best[0]) if best else typed
+
+
+def _paths(lower: str, filters: ListFilters) -> tuple[str, ListFilters, int]:
+    for phrase in sorted((p for p in PATH_WORDS if not p.isdigit()), key=len, reverse=True):
+        pattern = rf"(?<![\w-]){re.escape(phrase)}(?![\w-])"
+        if re.search(pattern, lower):
+            return re.sub(pattern, " ", lower), replace(filters, path=PATH_WORDS[phrase]), 1
+    return lower, filters, 0
+
+
+def _next_meeting(lower: str, filters: ListFilters) -> tuple[str, ListFilters, int]:
+    found = _NEXT_MEETING.search(lower)
+    if not found:
+        return lower, filters, 0
+    kinds = {
+        "working group": "working_group",
+        "panel": "panel",
+        "change board": "change_board",
+        "change sub-committee": "csc",
+        "meeting": "any",
+    }
+    rest = lower[: found.start()] + " " + lower[found.end() :]
+    return rest, replace(filters, next_meeting=kinds[found.group("kind")]), 1
+
+
+def _time(
+    lower: str, filters: ListFilters, release_months: Collection[tuple[int, int]]
+) -> tuple[str, ListFilters, int]:
+    """A period becomes a release, a raised or due window, or the day the list is as of."""
+    period = parse_period(lower)
+    if period is None:
+        return lower, filters, 0
+    rest = strip_period(lower)
+    if re.search(r"\braised\b|\bproposed\b|\bsubmitted\b|\bnew\b", lower):
+        return rest.replace("raised", " "), replace(filters, raised=period), 1
+    if re.search(r"\bdue\b|\bexpected\b|\bcom(?:e|es|ing) back\b|\breturn", lower):
+        at = _PANEL_RETURN.search(rest)
+        rest = _PANEL_RETURN.sub(" ", rest)
+        rest = re.sub(r"\bdue\b|\bexpected\b", " ", rest)
+        return rest, replace(filters, due=period, due_at="panel" if at else filters.due_at), 1
+    state = _release_state(lower)
+    month = (period.start.year, period.start.month)
+    names_release = "release" in lower or state != "scope"
+    is_month = period.start.day == 1 and period.end.month == period.start.month
+    if is_month and (names_release or (month in release_months and not filters.stages)):
+        label = f"{period.start:%B %Y}"
+        rest = re.sub(
+            r"\b(?:sec\s+)?releases?\b|\bcandidates?\b|\bremoved\b|\btaken out\b", " ", rest
+        )
+        return rest, replace(filters, release=label, release_state=state), 1
+    return rest, replace(filters, as_of=period.end), 1
+
+
+def _release_state(lower: str) -> str:
+    if re.search(r"\bcandidates?\b", lower):
+        return "candidate"
+    if re.search(r"\bremoved\b|\btaken out\b|\bdropped\b", lower):
+        return "removed"
+    return "scope"
+
+
+__all__ = ["Period", "SentenceReading", "match_proposer", "read_sentence"]

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.answer_cache import AnswerCache
 from bot.answers import freshness
 from bot.commands import Command, parse_command
 from bot.context import Context
@@ -59,6 +60,8 @@ class Router:
     # Free-question readers, registered by the feature modules beside their commands
     # (bot.understanding asks each for a reading of a question and picks the surest).
     questions: list[tuple[str, Callable[..., object]]] = field(default_factory=list)
+    # Shared answers kept by store revision (bot.answer_cache); None answers every time.
+    cache: AnswerCache | None = None
 
     def register_question(self, name: str, reader: Callable[..., object]) -> None:
         self.questions.append((name, reader))
@@ -74,8 +77,13 @@ class Router:
 
     def handle(self, text: str, ctx: Context) -> Reply:
         """Read and answer one chat command or question; never raises for bad input."""
-        command = self.parse(text)
-        return Reply(command, self.dispatch(command, ctx))
+        if self.cache is None:
+            command = self.parse(text)
+            return Reply(command, self.dispatch(command, ctx))
+        command = self.cache.parse(text, self.parse)
+        return self.cache.reply(
+            text, command, ctx, lambda: Reply(command, self.dispatch(command, ctx))
+        )
 
     def answer(self, text: str, ctx: Context) -> Answer:
         """Shorthand for ``handle(text, ctx).answer`` where how it was asked does not matter."""
@@ -112,7 +120,7 @@ def build_router(sessions: sessionmaker[Session]) -> Router:
     """The router with every feature registered: each module of bot.answers with register()."""
     import bot.answers
 
-    router = Router(sessions=sessions)
+    router = Router(sessions=sessions, cache=AnswerCache(sessions))
     for info in sorted(pkgutil.iter_modules(bot.answers.__path__), key=lambda m: m.name):
         module = importlib.import_module(f"bot.answers.{info.name}")
         register = getattr(module, "register", None)

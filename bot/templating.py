@@ -28,7 +28,7 @@ def _uk(value: date | datetime | None, style: str = "long") -> str:
 def _go_live(
     day: date, as_of: date | None = None, happened: bool | None = None, cap: bool = False
 ) -> str:
-    """ "goes live on …" / "went live on …" / "was due to go live on …", against the answer's day."""
+    """ "goes live on …", "went live on …" or "was due to go live on …", as of the answer."""
     phrase = go_live_phrase(day, as_of or today(), happened=happened)
     return phrase[:1].upper() + phrase[1:] if cap else phrase
 

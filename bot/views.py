@@ -104,6 +104,7 @@ class ScopeRow:
     note: str | None
     added: bool
     url: str | None
+    next_date: str | None = None  # the soonest milestone ahead (bot.answers.tables)
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,7 @@ class ReleaseView:
     in_scope: list[ScopeRow]
     removed: list[ScopeRow]
     as_of: date | None = None
+    page: Any = None  # bot.answers.tables.Page: the in-scope rows the table shows
 
     @property
     def changes(self) -> list[ScopeRow]:
@@ -157,6 +159,7 @@ class SearchView:
 class DecisionsView:
     title: str
     decisions: list[DecisionView]
+    page: Any = None  # bot.answers.tables.Page: the decisions the table shows
 
 
 @dataclass(frozen=True)

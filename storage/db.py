@@ -12,6 +12,8 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from storage import revision  # every write of facts bumps the store revision
+
 DEFAULT_DATABASE_URL = "sqlite:///secbot.db"
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -44,7 +46,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     """Sessions that keep loaded objects usable after commit (answers render after the commit)."""
-    return sessionmaker(engine, expire_on_commit=False)
+    return revision.install(sessionmaker(engine, expire_on_commit=False))
 
 
 @contextmanager

@@ -14,6 +14,7 @@ from storage import (  # noqa: F401  (imported for their tables)
     models,
     nudge_models,
     receipt_models,
+    revision,
     site_models,
     teams_models,
     tenancy_models,

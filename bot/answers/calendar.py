@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
+from bot.answers import tables
 from bot.answers.calendar_views import (
     DeadlinesView,
     DeadlineView,
@@ -298,6 +299,7 @@ def _milestone_deadline(
 
 def deadlines(session: Session, args: str, ctx: Context) -> Answer:
     """Milestones and meeting deadlines in a period, soonest first."""
+    args, page = tables.split_page(args)  # "deadlines April 2019 page 2": the table pages
     text = re.sub(r"\bdeadlines?\b|\bdue\b|\bwhat(?:'s| is| are)?\b", " ", args.lower()).strip()
     if text:
         period = parse_period(text, today=ctx.as_of)
@@ -322,7 +324,9 @@ def deadlines(session: Session, args: str, ctx: Context) -> Answer:
             items.append(item)
     # Soonest first; on one day, exact days before windows that merely start there.
     items.sort(key=lambda i: (i.day, i.when != uk_date(i.day), i.what))
-    view = DeadlinesView(f"Deadlines {period.label}", items, ctx.as_of, period.start, period.end)
+    shown = tables.page_of(len(items), page, f"deadlines {args.strip()}".strip())
+    heading = f"Deadlines {period.label}"
+    view = DeadlinesView(heading, items, ctx.as_of, period.start, period.end, page=shown)
     return Answer("deadlines", view)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -59,3 +60,4 @@ class DeadlinesView:
     as_of: date
     start: date
     end: date
+    page: Any = None  # bot.answers.tables.Page: the items the table shows

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
+from bot.answers import tables
 from bot.answers.list_select import Selection, select_rows
 from bot.understanding.filters import FilterError, ListFilters, parse_filters
 from bot.understanding.sentences import read_sentence
@@ -33,6 +34,7 @@ class ListRow:
     stage_label: str
     url: str | None = None
     note: str | None = None
+    next_date: str | None = None  # the soonest milestone ahead (bot.answers.tables)
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,8 @@ def answer_list(session: Session, filters: ListFilters, ctx: Context) -> Answer:
         return selection
     # An empty list found nothing: exit 1 on the command line, like any not-found answer.
     view = _page(selection, filters, ctx, as_of)
+    nexts = tables.next_dates(session, [r.ref for r in view.rows], as_of=as_of)
+    view = replace(view, rows=[replace(r, next_date=nexts.get(r.ref)) for r in view.rows])
     return Answer("list", view, ok=view.total > 0, meta={"total": selection.total})
 
 

@@ -85,7 +85,7 @@ def select_rows(session: Session, filters: ListFilters, *, as_of: date) -> Selec
     if filters.stages:
         wanted = set(filters.stages)
         tests.append(lambda m: stage_of(m) in wanted)
-        words.append(" or ".join(stage_label(s) for s in filters.stages))
+        words.append("at stage " + " or ".join(stage_label(s) for s in filters.stages))
     if filters.open_only:
         tests.append(lambda m: Stage(stage_of(m)).is_open)
         words.append("open")

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
+from bot.answers import tables
 from bot.answers.lookup import find_modification
 from bot.answers.shared import decision_view
 from bot.views import Answer, DecisionsView, message
@@ -36,6 +37,7 @@ def pending(session: Session, args: str, ctx: Context) -> Answer:
     """Open decisions, oldest first: everyone's, yours, or one modification's."""
     from storage import queries
 
+    args, page = tables.split_page(args)  # "pending page 2": the table pages
     words = args.strip().lower()
     title = "Decisions waiting on someone"
     if words in MINE:
@@ -66,7 +68,8 @@ def pending(session: Session, args: str, ctx: Context) -> Answer:
         return message(none, ok=True)
     calendar = get_working_calendar(session)
     views = [decision_view(d, as_of=ctx.as_of, calendar=calendar) for d in decisions]
-    return Answer("pending", DecisionsView(title=title, decisions=views))
+    shown = tables.page_of(len(views), page, f"pending {args.strip()}".strip())
+    return Answer("pending", DecisionsView(title=title, decisions=views, page=shown))
 
 
 def register(router: Router) -> None:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
+from bot.answers import tables
 from bot.answers.lookup import find_modification
 from bot.answers.shared import stage_label
 from bot.views import (
@@ -47,7 +48,7 @@ def _unknown_release(session: Session, text: str) -> Answer:
     )
 
 
-def _row(entry: ScopeEntry) -> ScopeRow:
+def _row(entry: ScopeEntry, next_dates: dict[str, str] | None = None) -> ScopeRow:
     mod = entry.modification
     return ScopeRow(
         ref=mod.ref,
@@ -57,22 +58,27 @@ def _row(entry: ScopeEntry) -> ScopeRow:
         note=entry.note,
         added=entry.added,
         url=web_url(mod.slug),
+        next_date=(next_dates or {}).get(mod.ref),
     )
 
 
 def release(session: Session, args: str, ctx: Context) -> Answer:
     """A release's go-live date, its scope with each modification's state, and scope changes."""
+    args, page = tables.split_page(args)  # "release Nov 2022 page 2": the scope table pages
     found = find_release(session, args)
     if found is None:
         return _unknown_release(session, args.strip())
     entries = queries.list_scope_as_of(session, release=found, as_of=ctx.as_of)
+    nexts = tables.next_dates(session, [e.modification.ref for e in entries], as_of=ctx.as_of)
+    in_scope = [_row(e, nexts) for e in entries if e.state != ScopeState.REMOVED]
     view = ReleaseView(
         title=release_title(found.name),
         go_live=found.go_live,
         baselining=found.baselining,
-        in_scope=[_row(e) for e in entries if e.state != ScopeState.REMOVED],
+        in_scope=in_scope,
         removed=[_row(e) for e in entries if e.state == ScopeState.REMOVED],
         as_of=ctx.as_of,
+        page=tables.page_of(len(in_scope), page, f"release {found.name}"),
     )
     return Answer("release", view, meta={"release": found.name})
 

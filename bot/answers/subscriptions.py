@@ -1,7 +1,7 @@
 """Subscriptions: a channel (or a person, in a direct message) asks for reminders on a topic.
 
-TOPIC is all | meetings | deadlines | changes | <ref> | release <name>. Typed in a channel it subscribes the
-channel; typed in a DM it subscribes the person. The same functions serve `secbot subscribe`.
+TOPIC is all | meetings | deadlines | changes | <ref> | release <name>. Typed in a channel it
+subscribes the channel; typed in a DM it subscribes the person. The same functions serve `secbot subscribe`.
 """
 
 from __future__ import annotations

@@ -33,6 +33,9 @@ ACTION_ELEMENTS = 25
 BUTTON_TEXT = 75
 FALLBACK_TEXT = 3000
 MODAL_TITLE = 24
+TABLE_ROWS = 100  # a table block's rows, the header row included
+TABLE_CELLS = 20  # cells a table row holds
+TABLE_CELL_TEXT = 2000  # characters, kept well inside the table's whole-text budget
 PARTIAL_NOTE = "Only part of this answer fits in one Slack message; ask for less to see the rest."
 
 
@@ -149,6 +152,20 @@ def _fit_block(block: dict[str, Any]) -> dict[str, Any]:
         fitted["elements"] = fitted["elements"][:CONTEXT_ELEMENTS]
     elif kind == "actions" and isinstance(block.get("elements"), list):
         fitted["elements"] = [_fit_element(e) for e in block["elements"][:ACTION_ELEMENTS]]
+    elif kind == "table" and isinstance(block.get("rows"), list):
+        fitted["rows"] = _fit_rows(block["rows"])
+    return fitted
+
+
+def _fit_rows(rows: list[list[dict[str, Any]]]) -> list[list[dict[str, Any]]]:
+    """A table's rows within Slack's counts. The answers page their tables (bot.answers.tables)
+    well inside these, so a cut here means a caller forgot to page; the last row says so."""
+    fitted = [[_fit_text(c, TABLE_CELL_TEXT) for c in row[:TABLE_CELLS]] for row in rows]
+    if len(fitted) > TABLE_ROWS:
+        width = len(fitted[0])
+        note = [{"type": "raw_text", "text": PARTIAL_NOTE}]
+        note += [{"type": "raw_text", "text": "—"} for _ in range(width - 1)]
+        fitted = fitted[: TABLE_ROWS - 1] + [note]
     return fitted
 
 

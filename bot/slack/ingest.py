@@ -41,7 +41,7 @@ from bot.slack.ingest_fetch import (
     share_ts,
     slack_file_id,
 )
-from bot.slack.ingest_process import read_bounded
+from bot.slack.ingest_process import read_bounded, warm_up
 from bot.slack.ingest_view import closed_view, diff_payload, diff_view, who
 from bot.slack.pools import ingest_work
 from bot.views import message
@@ -212,6 +212,7 @@ def already(pending: PendingIngest | None) -> str:
 
 def register(app: App, services: Services) -> None:
     ingester = _Ingester(services)
+    warm_up()
 
     def acknowledge(ack: Ack) -> None:
         ack()

@@ -63,30 +63,42 @@ class RetryingRespond(Respond):
 
     def send(self, message: dict[str, Any]) -> WebhookResponse:
         client = WebhookClient(url=str(self.response_url), timeout=TIMEOUT_SECONDS)
-        wait, last = FIRST_WAIT, "no answer"
+        wait, attempt = FIRST_WAIT, 0
+        response: WebhookResponse | None = None
         for attempt in range(1, MAX_POSTS + 1):
-            try:
-                response = client.send_dict(message)
-            except OSError as exc:  # refused, reset, timed out
-                response, last = None, type(exc).__name__
-            else:
-                if response.status_code not in RETRY_STATUSES:
-                    return response
-                last = f"HTTP {response.status_code}"
+            response, problem = _post_once(client, message)
+            if problem is None and response is not None:
+                return response
+            if response is not None:
                 wait = max(wait, _retry_after(response))
             if attempt == MAX_POSTS or not self._time_for(wait):
                 break
             self.sleep(wait)
             wait = min(wait * 2, MAX_WAIT)
         log.warning(
-            "an answer could not be delivered to its response_url: %s after %d posts", last, attempt
+            "an answer could not be delivered to its response_url: %s after %d posts",
+            problem,
+            attempt,
         )
         if response is None:
-            raise ConnectionError(f"response_url unreachable ({last})")
+            raise ConnectionError(f"response_url unreachable ({problem})")
         return response
 
     def _time_for(self, wait: float) -> bool:
         return time.monotonic() + wait < self.issued_at + URL_LIFE_SECONDS
+
+
+def _post_once(
+    client: WebhookClient, message: dict[str, Any]
+) -> tuple[WebhookResponse | None, str | None]:
+    """One post: the response, and what was wrong with it (None: delivered, or not retryable)."""
+    try:
+        response = client.send_dict(message)
+    except OSError as exc:  # refused, reset, timed out
+        return None, type(exc).__name__
+    if response.status_code in RETRY_STATUSES:
+        return response, f"HTTP {response.status_code}"
+    return response, None
 
 
 def _retry_after(response: WebhookResponse) -> float:

@@ -48,8 +48,10 @@ class Applier(ModificationRules, PlanRules):
 
 
 def _named_refs(changes: cs.ChangeSet) -> set[str]:
-    refs = {item.ref for item in (*changes.modifications, *changes.milestones)}
-    refs |= {item.ref for item in (*changes.decisions, *changes.outcomes)}
+    refs = {item.ref for item in changes.modifications}
+    refs |= {item.ref for item in changes.milestones}
+    refs |= {item.ref for item in changes.decisions}
+    refs |= {item.ref for item in changes.outcomes}
     for release in changes.releases:
         refs |= {*release.in_scope, *release.removed, *release.candidates}
     refs |= {ref for version in changes.sec_versions for ref in version.implements}

@@ -185,3 +185,45 @@ def test_stored_text_is_escaped(loaded: sessionmaker[Session], fake_slack: FakeS
     run(ctx_for(loaded, fake_slack))
     [post] = posts(fake_slack, "C1")
     assert "<!channel>" not in post["text"] and "<!channel>" not in str(post["blocks"])
+
+
+def test_a_deleted_parent_starts_a_new_thread(
+    loaded: sessionmaker[Session], fake_slack: FakeSlack
+) -> None:
+    subscribe(loaded, "C1", "changes")
+    ctx = ctx_for(loaded, fake_slack)
+    record(loaded, [stage("MP159", "Refinement Process", "Report Phase")])
+    run(ctx)
+    [old_parent] = fake_slack.messages("C1")
+    fake_slack.script("chat.postMessage", error="thread_not_found")  # the reply is refused
+    record(loaded, [stage("MP159", "Report Phase", "Implemented")])
+    counts = run(ctx)
+    assert counts.get("sent") == 1
+    fresh = posts(fake_slack, "C1")[-1]
+    assert "thread_ts" not in fresh
+    with transaction(loaded) as session:
+        [row] = session.scalars(select(ThreadParent)).all()
+        assert row.message_ts != old_parent["ts"]
+
+
+def test_a_go_live_move_reaches_the_release_subscribers(
+    loaded: sessionmaker[Session], fake_slack: FakeSlack
+) -> None:
+    subscribe(loaded, "C-REL", "release", "November 2022")
+    subscribe(loaded, "C-JUNE", "release", "June 2022")
+    moved = Change(
+        UPDATE,
+        "November 2022",
+        "go-live",
+        "the SECAS page",
+        event="go_live",
+        release="November 2022",
+        before="3 November 2022",
+        after="10 November 2022",
+    )
+    record(loaded, [moved])
+    run(ctx_for(loaded, fake_slack))
+    [post] = posts(fake_slack, "C-REL")
+    assert "Go-live of the November 2022 SEC Release moved from 3 November 2022" in post["text"]
+    assert posts(fake_slack, "C-JUNE") == []
+    assert post["metadata"]["event_payload"]["key"].startswith("change:release:November 2022:")

@@ -38,6 +38,7 @@ from bot.views import (
     ReleaseSummary,
     ReleaseView,
     ScopeRow,
+    SearchView,
     StatusView,
     message,
 )
@@ -210,12 +211,22 @@ def test_long_titles_and_many_scope_rows_stay_within_limits() -> None:
 
 
 def test_too_many_blocks_are_cut_with_a_note() -> None:
+    hits = [ModRow(f"MP{n}", LONG, "Refinement Process") for n in range(80)]
+    blocks = answer_blocks(Answer("search", SearchView("credit", hits)))
+    assert_valid(blocks)
+    assert len(blocks) == 50 and blocks[-1]["elements"][0]["text"] == PARTIAL_NOTE
+
+
+def test_a_table_beyond_slack_row_limit_is_cut_with_a_note() -> None:
+    # The answers page their tables; a view made without a page still never breaks Slack.
     decisions = [
-        DecisionView(f"MP{n}", LONG, "Proposer", LONG, date(2021, 1, 1), n) for n in range(80)
+        DecisionView(f"MP{n}", LONG, "Proposer", LONG, date(2021, 1, 1), n) for n in range(150)
     ]
     blocks = answer_blocks(Answer("pending", DecisionsView("Waiting", decisions)))
     assert_valid(blocks)
-    assert len(blocks) == 50 and blocks[-1]["elements"][0]["text"] == PARTIAL_NOTE
+    table = next(b for b in blocks if b["type"] == "table")
+    assert len(table["rows"]) == 100 and table["rows"][-1][0]["text"] == PARTIAL_NOTE
+    assert {len(row) for row in table["rows"]} == {4}
 
 
 def test_modal_and_home_views_validate() -> None:

@@ -7,11 +7,12 @@ what Apply writes is visible.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import threading
 import time
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -25,12 +26,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.escaping import truncate
 from bot.slack.blocks import MESSAGE_BLOCKS, SECTION_TEXT
 from bot.slack.ingest_fetch import is_allowed_url, link_in, slack_file_id
+from bot.slack.ingest_process import read_bounded
 from bot.slack.ingest_view import MAX_LINES, MAX_SECTIONS, SECTION_BUDGET, diff_payload, pack
 from bot.slack.ingest_view import diff_view as view_of
 from bot.web import create_web_app
 from sec.timefmt import now
 from storage import pending_ingests as store
 from storage.db import transaction
+from storage.ingest import UnreadableDocument
 from storage.ingest_models import APPLIED, DISCARDED, EXPIRED, PENDING, PendingIngest
 from storage.models import AuditEntry, Document, Modification
 from tests.bot.slack.block_kit import validate
@@ -150,6 +153,14 @@ def _mod(sessions: sessionmaker[Session], ref: str) -> Modification | None:
         return session.scalar(select(Modification).where(Modification.ref == ref))
 
 
+@pytest.fixture(autouse=True, scope="module")
+def reader_process_started() -> None:
+    """Papers are read in a child of a fork server, which imports the readers once (seconds on a
+    busy machine); start it before the tests time their waits."""
+    with contextlib.suppress(UnreadableDocument):
+        read_bounded(b"warming up", file_name="warm.txt", today=date(2026, 12, 1))
+
+
 def _pending(sessions: sessionmaker[Session]) -> list[PendingIngest]:
     with sessions() as session:
         return list(session.scalars(select(PendingIngest).order_by(PendingIngest.id)))
@@ -181,8 +192,8 @@ def test_admin_sends_a_paper_sees_the_diff_and_applies_it_once(
     blocks = post.args["blocks"]
     assert validate(blocks) == blocks and len(blocks) <= MESSAGE_BLOCKS
     assert blocks[0]["text"]["text"] == "Paper: csc-paper.txt"
-    assert "If applied: 107 additions" in blocks[1]["text"]["text"]
-    assert "more changes not shown" in str(blocks)  # 107 lines do not fit in one message
+    assert "If applied: 110 additions" in blocks[1]["text"]["text"]
+    assert "more changes not shown" in str(blocks)  # 110 lines do not fit in one message
     row = _posted(sessions)
     assert row.state == PENDING and row.message_ts == fake.messages(DM)[0]["ts"]
     assert _buttons(blocks) == {"Apply": str(row.id), "Discard": str(row.id)}
@@ -192,7 +203,7 @@ def test_admin_sends_a_paper_sees_the_diff_and_applies_it_once(
     updated = fake.wait_for("chat.update")[0].args
     assert updated["channel"] == DM and updated["ts"] == row.message_ts
     assert f"Applied by <@{ADMIN}>" in str(updated["blocks"])
-    assert "Written: 107 additions" in updated["blocks"][1]["text"]["text"]
+    assert "Written: 110 additions" in updated["blocks"][1]["text"]["text"]
     assert not _buttons(updated["blocks"])
     mod = _mod(sessions, "MP159")
     assert mod is not None and mod.title == "Credit Cover Review"
@@ -468,7 +479,7 @@ def test_the_diff_fits_block_kit_and_counts_what_it_leaves_out(
     sections = [b["text"]["text"] for b in blocks if b["type"] == "section"]
     assert all(len(text) <= SECTION_TEXT for text in sections)
     shown = sum(text.count("\n") + 1 for text in view.chunks_mrkdwn)
-    assert shown + view.hidden == len(prepared.report.changes) == 107
+    assert shown + view.hidden == len(prepared.report.changes) == 110  # 107, and the three Impact Assessments the DCC owes
     assert f"… and {view.hidden} more changes" in str(blocks)
 
 

@@ -19,12 +19,13 @@ class Table:
 
     rows: list[tuple[str, str, str, str, str]] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
+    columns: tuple[str, ...] = ("benchmark", "case", "result", "aim", "verdict")
 
     def add(self, bench: str, case: str, result: str, aim: str = "", verdict: str = "") -> None:
         self.rows.append((bench, case, result, aim, verdict))
 
     def markdown(self) -> str:
-        head = ["| benchmark | case | result | aim | verdict |", "|---|---|---|---|---|"]
+        head = ["| " + " | ".join(self.columns) + " |", "|---" * len(self.columns) + "|"]
         body = [
             "| " + " | ".join(cell.replace("|", "/") for cell in row) + " |" for row in self.rows
         ]
@@ -64,7 +65,9 @@ def _sqlite() -> str:
     return sqlite3.sqlite_version
 
 
-def append_results(machine_line: str, table: Table, seconds: float) -> None:
+def append_results(
+    machine_line: str, table: Table, seconds: float, aims: Table | None = None
+) -> None:
     """Add this run to bench/RESULTS.md (created with a heading the first time)."""
     heading = (
         ""
@@ -74,6 +77,7 @@ def append_results(machine_line: str, table: Table, seconds: float) -> None:
             "Method and aims: docs/benchmarks.md.\n"
         )
     )
-    entry = f"\n## {machine_line}\n\nWhole run: {seconds:.0f} s.\n\n{table.markdown()}\n"
+    summary = f"Aims (issue 16):\n\n{aims.markdown()}\n\nEvery figure:\n\n" if aims else ""
+    entry = f"\n## {machine_line}\n\nWhole run: {seconds:.0f} s.\n\n{summary}{table.markdown()}\n"
     with RESULTS.open("a", encoding="utf-8") as out:
         out.write(heading + entry)

@@ -68,6 +68,8 @@ def run_process(argv: list[str], env: dict[str, str], cwd: str) -> Run:
 
 def _env(database_url: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(_FOREIGN_ENV)}
+    # As installed: byte-code cached (the warm-up rounds write it), as site-packages has it.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["DATABASE_URL"] = database_url
     return env
 

@@ -7,19 +7,20 @@ import logging
 import pkgutil
 import sys
 from datetime import date
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from bot.commands_cli._entry import cli_services, load_or_refuse
-from bot.console import run_console
-from bot.context import console_context
-from bot.render import render_text
-from bot.services import Services
 from sec.timefmt import today
 from sec.vague_dates import parse_vague_date
-from storage.db import transaction, upgrade
-from storage.sample import load_sample
+
+if TYPE_CHECKING:
+    from bot.services import Services
+
+# Each command imports what it alone needs inside its function (the sample loader, Alembic, the
+# console, the worker, the Slack and Teams SDKs): `secbot ask` pays for nothing else at start-up
+# (tests/bot/test_cli_imports.py).
 
 app = typer.Typer(
     help="secbot: the SEC change process assistant.", no_args_is_help=True, add_completion=False
@@ -62,6 +63,9 @@ def init(
     empty: Annotated[bool, typer.Option("--empty", help="only create the schema")] = False,
 ) -> None:
     """Create or upgrade the database, then load the sample data unless --empty (safe twice)."""
+    from storage.db import transaction, upgrade
+    from storage.sample import load_sample
+
     svc = services()
     upgrade(svc.engine)
     if empty:
@@ -81,6 +85,9 @@ def ask(
     ] = False,
 ) -> None:
     """Answer one chat command as plain text (exit 0 answered, 1 not found or user error)."""
+    from bot.context import console_context
+    from bot.render import render_text
+
     day = parse_day(as_of) or today()
     svc = services()
     line = " ".join(text) + (" --all" if show_all else "")
@@ -92,6 +99,8 @@ def ask(
 @app.command()
 def chat(as_of: AsOf = None) -> None:
     """The same commands in an interactive console."""
+    from bot.console import run_console
+
     run_console(services(), as_of=parse_day(as_of))
 
 
@@ -109,11 +118,16 @@ def _register_command_groups() -> None:
 _register_command_groups()
 
 
-def main() -> None:
+def configure_logging() -> None:
+    """The one logging set-up: this entry point's, and each `serve --workers` process's."""
     logging.basicConfig(
         level=logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
     logging.getLogger("alembic").setLevel(logging.WARNING)
+
+
+def main() -> None:
+    configure_logging()
     app()

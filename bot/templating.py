@@ -11,7 +11,7 @@ from typing import Any
 from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
-from bot.escaping import escape_mrkdwn, escape_teams, truncate
+from bot.escaping import escape_canvas, escape_mrkdwn, escape_teams, truncate
 from sec.timefmt import go_live_phrase, today, uk_date, uk_datetime, uk_short_date
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -53,6 +53,7 @@ def environment(surface: str) -> SandboxedEnvironment:
         uk=_uk,
         mrkdwn=escape_mrkdwn,
         teams=escape_teams,
+        canvas=escape_canvas,
         cut=truncate,
         json=_json_string,
         golive=_go_live,

@@ -12,7 +12,7 @@ import socket
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Literal, Protocol
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -28,6 +28,16 @@ class Renderer(Protocol):
     """``bot.templating.render``: the template for a message kind on a surface."""
 
     def __call__(self, surface: str, kind: str, **context: Any) -> str: ...
+
+
+class TrackerContent(Protocol):
+    """``bot.answers.tracker_content.tracker_content``: what a live tracker shows on the day
+    (title, canvas markdown, pinned-message text and blocks), or None when it no longer
+    resolves."""
+
+    def __call__(
+        self, session: Session, *, target: str, owner: str | None, as_of: date
+    ) -> dict[str, Any] | None: ...
 
 
 Outcome = Literal["sent", "retry", "dead", "skipped"]
@@ -112,5 +122,7 @@ class JobContext:
     rules: OutboxRules = field(default_factory=OutboxRules)
     nudge_policy: NudgePolicy = field(default_factory=NudgePolicy)
     sync: SyncConfig | None = None  # the website sync; None: the sync job does nothing
+    # What live trackers show (bot.answers.tracker_content); None: the trackers job does nothing.
+    tracker_content: TrackerContent | None = None
     clock: Callable[[], datetime] = now
     wall_clock: Callable[[], datetime] = now

@@ -23,6 +23,7 @@ from jobs.dispatch import reminders_job
 from jobs.housekeeping import housekeeping
 from jobs.nudges import nudges_job
 from jobs.sync.job import sync_job, sync_trigger
+from jobs.trackers import trackers_job
 from jobs.wrapper import JobFunc, run_job
 from sec.timefmt import LONDON
 
@@ -66,6 +67,14 @@ JOBS: tuple[JobSpec, ...] = (
         lambda tz: CronTrigger(second=30, timezone=tz),
         misfire_grace=50,
         description="queue notices of changes to the register (every minute)",
+    ),
+    # Trackers before the dispatcher: a rewrite queued now is sent in the same run.
+    JobSpec(
+        "secbot.trackers",
+        trackers_job,
+        lambda tz: CronTrigger(second=40, timezone=tz),
+        misfire_grace=50,
+        description="queue rewrites of live tracker canvases and pinned messages (every minute)",
     ),
     JobSpec(
         "secbot.reminders",

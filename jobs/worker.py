@@ -21,7 +21,14 @@ from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy import Engine
 
-from jobs.context import Directory, JobContext, OutboxRules, Renderer, Sender
+from jobs.context import (
+    Directory,
+    JobContext,
+    OutboxRules,
+    Renderer,
+    Sender,
+    TrackerContent,
+)
 from jobs.locking import WorkerLock, make_lock, wait_for_lock
 from jobs.nudge_policy import NudgePolicy
 from jobs.pacing import Pacer
@@ -33,6 +40,7 @@ from sec.reminders import DEFAULT_POLICY, ReminderPolicy
 from sec.timefmt import LONDON, now
 from storage.change_threads import ThreadBook
 from storage.db import session_factory
+from storage.trackers import TrackerBook
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +68,7 @@ class WorkerConfig:
     rules: OutboxRules = field(default_factory=OutboxRules)
     nudge_policy: NudgePolicy = field(default_factory=NudgePolicy)
     sync: SyncConfig | None = None  # the website sync job's configuration (None: no sync)
+    tracker_content: TrackerContent | None = None  # what live trackers show (None: none kept)
     # Senders built by the entry point (Teams: its credentials live in bot's settings).
     extra_senders: Mapping[str, Sender] = field(default_factory=dict)
 
@@ -73,11 +82,12 @@ def build_senders(config: WorkerConfig) -> tuple[dict[str, Sender], Directory | 
     if config.slack_token or multi:
         # Change notices thread per (channel, modification): parents kept in the store.
         threads = ThreadBook(session_factory(config.engine))
+        trackers = TrackerBook(session_factory(config.engine))
         pacer = Pacer(config.pace)
 
         def slack_sender(token: str) -> SlackSender:
             client = make_client(token, config.slack_base_url)
-            return SlackSender(client, pacer, threads=threads)
+            return SlackSender(client, pacer, threads=threads, trackers=trackers)
 
         senders["slack"] = (
             _slack_sender(config, slack_sender) if multi else slack_sender(str(config.slack_token))
@@ -115,6 +125,7 @@ def build_context(config: WorkerConfig, *, exclusive: bool) -> JobContext:
         rules=config.rules,
         nudge_policy=config.nudge_policy,
         sync=config.sync,
+        tracker_content=config.tracker_content,
         clock=lambda: now(LONDON),
     )
 

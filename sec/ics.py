@@ -12,10 +12,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-
-from icalendar import Calendar, Event
+from typing import TYPE_CHECKING
 
 from sec.timefmt import LONDON
+
+if TYPE_CHECKING:  # icalendar loads when a calendar is built, not with every answer
+    from icalendar import Event
 
 PRODID = "-//secbot//SEC change calendar//EN"
 DEFAULT_DURATION = timedelta(hours=1)  # a timed event given without an end
@@ -51,6 +53,8 @@ class CalendarEvent:
 
 
 def _vevent(event: CalendarEvent, stamp: datetime) -> Event:
+    from icalendar import Event
+
     vevent = Event()
     vevent.add("uid", event.uid)
     vevent.add("dtstamp", stamp)
@@ -83,6 +87,8 @@ def build_ics(
     """
     if stamp.utcoffset() is None:
         raise ValueError("stamp must be timezone-aware")
+    from icalendar import Calendar
+
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")

@@ -30,3 +30,14 @@ def truncate(text: object, limit: int, ellipsis: str = "…") -> str:
     if len(value) <= limit:
         return value
     return value[: max(0, limit - len(ellipsis))].rstrip() + ellipsis
+
+
+_CANVAS_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+!|~<>])")
+
+
+def escape_canvas(text: object) -> str:
+    """Slack canvas markdown (canvases.create/edit): one line, markup characters escaped, and
+    "@" broken so stored text cannot mention, link or break a table cell."""
+    line = " ".join(str(text).split())
+    escaped = _CANVAS_MARKDOWN.sub(r"\\\1", line)
+    return re.sub(r"@(?=\w)", "@" + _ZERO_WIDTH_SPACE, escaped)

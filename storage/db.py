@@ -5,14 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage import revision  # every write of facts bumps the store revision
+
+if TYPE_CHECKING:  # Alembic loads only when migrating (it costs start-up time)
+    from alembic.config import Config
 
 DEFAULT_DATABASE_URL = "sqlite:///secbot.db"
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -58,6 +59,8 @@ def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
 
 def alembic_config(engine: Engine) -> Config:
     """An Alembic configuration bound to the engine (no alembic.ini needed at run time)."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["engine"] = engine
@@ -66,4 +69,6 @@ def alembic_config(engine: Engine) -> Config:
 
 def upgrade(engine: Engine) -> None:
     """Create or upgrade the schema to the newest migration; safe to run any number of times."""
+    from alembic import command
+
     command.upgrade(alembic_config(engine), "head")

@@ -32,6 +32,7 @@ BOOKKEEPING = frozenset(
         "slack_request_receipts",  # replay receipts, per request
         "change_threads",  # where a change notice was threaded
         "teams_conversations",  # conversation references, per Teams activity
+        "trackers",  # where a live tracker is and what it last showed (rewritten by the worker)
     }
 )
 _WRITTEN = "secbot.store_written"

@@ -18,6 +18,7 @@ from storage import (  # noqa: F401  (imported for their tables)
     site_models,
     teams_models,
     tenancy_models,
+    tracker_models,
 )
 from storage.base import Base
 

@@ -15,12 +15,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from storage.models import Subscription
 from storage.tenancy_models import DEFAULT_WORKSPACE
+from storage.upserts import insert_ignoring_conflicts
 
 # topic: all | meetings | deadlines | ref (value: "MP159") | release (value: "February 2022")
 # | changes (every change notice: jobs/change_notices.py)
@@ -71,8 +70,7 @@ def create_subscription(
         "workspace": workspace,
     }
     dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    stmt = insert(Subscription).values(**values).on_conflict_do_nothing()
+    stmt = insert_ignoring_conflicts(dialect, Subscription, **values)
     # RETURNING gives a row only when one was inserted (rowcount is not reliable here).
     created = session.execute(stmt.returning(Subscription.id)).first() is not None
     row = get_subscription(

@@ -37,6 +37,7 @@ FACT_KINDS = frozenset(
         "meetings",
         "deadlines",
         "list",
+        "summary",
     }
 )
 # A paper this old (or older) may have been overtaken: say that the web page may be newer.
@@ -86,9 +87,17 @@ def paper_line(doc: Document, today: date, *, page_url: str | None) -> SourceLin
     return SourceLine(text, page_url if stale else None, stale)
 
 
+def known_by(doc: Document, day: date) -> bool:
+    """Whether a document existed on that day, so an as-of answer never cites a later one."""
+    if doc.fetched_at is not None:
+        return doc.fetched_at.astimezone(LONDON).date() <= day
+    return doc.doc_date is None or doc.doc_date <= day
+
+
 def _from_documents(
     session: Session, docs: list[Document], today: date, *, page_url: str | None
 ) -> FreshnessView:
+    docs = [doc for doc in docs if known_by(doc, today)]
     check = sources.newest_page(session, docs)
     if check is not None:
         return FreshnessView([page_line(check, today)])
@@ -112,14 +121,15 @@ def for_release(session: Session, release: Release, today: date) -> FreshnessVie
 
 def for_store(session: Session, today: date) -> FreshnessView:
     """The register as a whole: the site's pages when synced, and the newest paper."""
-    known = sources.overview(session, papers=1)
+    known = sources.overview(session, papers=20)
     lines: list[SourceLine] = []
-    if known.pages and known.newest_check is not None:
-        check = known.newest_check.astimezone(LONDON)
+    check = known.newest_check.astimezone(LONDON) if known.newest_check else None
+    papers = [doc for doc in known.papers if known_by(doc, today)]
+    if known.pages and check is not None and check.date() <= today:
         pages = f"{known.pages} page{'' if known.pages == 1 else 's'}"
         lines.append(SourceLine(f"From the SECAS website ({pages}), checked {uk_datetime(check)}"))
-    elif known.papers:
-        lines.append(paper_line(known.papers[0], today, page_url=None))
+    elif papers:
+        lines.append(paper_line(papers[0], today, page_url=None))
     return FreshnessView(lines)
 
 

@@ -32,8 +32,8 @@ class Page:
 
     @property
     def start(self) -> int:
-        """The 0-based index of the first row, for slicing."""
-        return self.first - 1
+        """The 0-based index of the first row, for slicing (0 for an empty table)."""
+        return max(self.first - 1, 0)
 
     @property
     def complete(self) -> bool:

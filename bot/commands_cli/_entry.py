@@ -7,11 +7,15 @@ the command with one line on stderr and exit code 2, never a traceback.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 import typer
 
-from bot.services import Services, build_services
 from bot.settings import ConfigurationError, Settings, load_settings
+
+if TYPE_CHECKING:
+    from bot.services import Services
 
 EXIT_CONFIGURATION = 2
 
@@ -42,4 +46,6 @@ def cli_settings() -> Settings:
 
 
 def cli_services() -> Services:
+    from bot.services import build_services  # the router and its answers load only here
+
     return build_services(cli_settings())

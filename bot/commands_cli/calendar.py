@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from sec.ics import CalendarEvent, build_ics
 from sec.timefmt import LONDON, today, uk_date
-from storage.calendar_store import get_data_stamp
+
+if TYPE_CHECKING:
+    from sec.ics import CalendarEvent
 
 FromOption = Annotated[
     str | None, typer.Option("--from", help="first day (default: 3 months ago)", metavar="D")
@@ -38,6 +39,8 @@ def calendar(from_: FromOption = None, to: ToOption = None, ics: IcsOption = Non
     from bot.calendar_feed import calendar_plan, default_window
     from bot.cli import parse_day  # bot.cli imports this module while it loads
     from bot.commands_cli._entry import cli_services
+    from sec.ics import build_ics
+    from storage.calendar_store import get_data_stamp
 
     svc = cli_services()
     first, last = default_window(today())

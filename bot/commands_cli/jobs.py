@@ -5,23 +5,20 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from bot.commands_cli._entry import cli_services
-from bot.services import Services
-from bot.slack.redact import install_redaction
-from bot.templating import render
-from jobs.context import Sender
-from jobs.plan import load_snapshot
-from jobs.sync.config import SyncConfig
-from jobs.worker import EXIT_LOCK_LOST, WorkerConfig, close_senders, run_forever, run_once
-from sec.reminders import DEFAULT_POLICY, reminders_between
 from sec.timefmt import LONDON, today, uk_datetime
-from storage.db import transaction
 from storage.delivery_models import DeliveryState
-from storage.outbox import list_deliveries, requeue_delivery
+
+# The worker, the scheduler, the senders and the Slack SDK load only in the command using them.
+if TYPE_CHECKING:
+    from bot.services import Services
+    from jobs.context import Sender
+    from jobs.sync.config import SyncConfig
+    from jobs.worker import WorkerConfig
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +59,10 @@ def _teams_senders(svc: Services) -> dict[str, Sender]:
 
 def worker_config(svc: Services, *, standby_poll: float | None = None) -> WorkerConfig:
     """The worker's plain config, from the settings loaded once at start-up."""
+    from bot.answers.tracker_content import tracker_content
+    from bot.templating import render
+    from jobs.worker import WorkerConfig
+
     slack, worker = svc.settings.slack, svc.settings.worker
     return WorkerConfig(
         engine=svc.engine,
@@ -76,6 +77,7 @@ def worker_config(svc: Services, *, standby_poll: float | None = None) -> Worker
         nudge_policy=svc.settings.nudges.policy(),
         sync=_sync_config(svc),
         extra_senders=_teams_senders(svc),
+        tracker_content=tracker_content,
     )
 
 
@@ -101,6 +103,9 @@ def worker(
     ] = None,
 ) -> None:
     """The scheduler process (reminders, digest, housekeeping); a second one stands by."""
+    from bot.slack.redact import install_redaction
+    from jobs.worker import close_senders
+
     if at is not None and not once:
         raise typer.BadParameter("--at only goes with --once", param_hint="--at")
     svc = cli_services()
@@ -113,6 +118,8 @@ def worker(
 
 
 def _run_worker(config: WorkerConfig, *, once: bool, at: str | None) -> None:
+    from jobs.worker import EXIT_LOCK_LOST, run_forever, run_once
+
     if not once:
         raise typer.Exit(run_forever(config))
     moment = parse_moment(at) if at else datetime.now(LONDON)
@@ -139,6 +146,11 @@ def reminders(
     ] = None,
 ) -> None:
     """The planned reminders due in a window, one a line (nothing is sent)."""
+    from bot.templating import render
+    from jobs.plan import load_snapshot
+    from sec.reminders import DEFAULT_POLICY, reminders_between
+    from storage.db import transaction
+
     first = _day(start, "--from") or today()
     last = _day(end, "--to") or first + timedelta(days=30)
     known = _day(as_of, "--as-of") or last
@@ -165,6 +177,9 @@ def deliveries(
     ] = None,
 ) -> None:
     """The delivery outbox, newest first; dead letters with --state dead."""
+    from storage.db import transaction
+    from storage.outbox import list_deliveries, requeue_delivery
+
     svc = cli_services()
     with transaction(svc.sessions) as session:
         if requeue is not None:

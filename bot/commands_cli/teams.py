@@ -8,18 +8,17 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from pydantic import ValidationError
 
 from bot.commands_cli._entry import cli_settings
-from bot.router import build_router
-from bot.teams.manifest import build_manifest, write_package
-from storage.db import make_engine, session_factory
 
 EXIT_USAGE = 2
 
 
 def _commands() -> list[tuple[str, str, str]]:
     """The chat commands everyone may use, from the router (no database is opened)."""
+    from bot.router import build_router
+    from storage.db import make_engine, session_factory
+
     router = build_router(session_factory(make_engine("sqlite://")))
     return [
         (r.name, r.usage, r.description)
@@ -36,6 +35,10 @@ OutOption = Annotated[Path, typer.Option("--out", help="directory to write into"
 
 def teams_manifest(out: OutOption = Path("teams-app"), app_id: AppIdOption = None) -> None:
     """Write the Teams app package: manifest.json, color.png, outline.png and a zip of them."""
+    from pydantic import ValidationError
+
+    from bot.teams.manifest import build_manifest, write_package
+
     try:
         settings = cli_settings().teams
         if app_id:

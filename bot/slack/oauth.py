@@ -37,6 +37,7 @@ STATE_EXPIRY_SECONDS = 600
 # Bot scopes, and why: slack/manifest.yml must list exactly these (tests/bot/slack/test_tenancy).
 SCOPES = (
     "app_mentions:read",  # @secbot questions
+    "canvases:write",  # live tracker canvases (`tracker release …`), created and rewritten
     "channels:history",  # reading our own reminders back (exactly once after a crash)
     "chat:write",  # answers and reminders
     "commands",  # /sec
@@ -46,6 +47,7 @@ SCOPES = (
     "im:write",  # opening a DM for personal reminders and nudges
     "links:read",  # unfurling links to modification pages
     "links:write",
+    "pins:write",  # pinning a live tracker's message where canvases are not available
     "users:read",  # who is asking (App Home)
     "users:read.email",  # tying a Proposer's e-mail address to their Slack user
 )

@@ -30,9 +30,10 @@ from slack_sdk.http_retry.response import HttpResponse
 
 from jobs.context import Renderer, SendResult
 from jobs.pacing import Pacer
-from jobs.senders import slack_threads
+from jobs.senders import slack_threads, slack_trackers
 from sec.markup import escape_mrkdwn
 from storage.outbox import ClaimedDelivery
+from storage.trackers import TrackerBook
 
 __all__ = ["Pacer", "SlackDirectory", "SlackSender", "make_client", "slack_payload"]
 
@@ -165,8 +166,11 @@ class SlackSender:
         client: WebClient,
         pacer: Pacer | None = None,
         threads: slack_threads.Threads | None = None,
+        trackers: TrackerBook | None = None,
     ) -> None:
         self.client = client
+        # Where live trackers live (None: tracker rows are not sent; they wait in the outbox).
+        self.trackers = trackers
         # Where change notices' thread parents are kept (None: change notices are not threaded).
         self.threads = threads
         self.pacer = pacer or Pacer()
@@ -180,6 +184,8 @@ class SlackSender:
 
     def send(self, delivery: ClaimedDelivery, *, late: bool, too_old: bool) -> SendResult:
         try:
+            if slack_trackers.tracker_of(delivery.payload) is not None:
+                return self._send_tracker(delivery)
             if delivery.attempts > 1:
                 found = self.find_posted(delivery)
                 if found is not None:
@@ -198,6 +204,14 @@ class SlackSender:
             return _api_failure(exc)
         except (OSError, TimeoutError) as exc:  # URLError is an OSError
             return SendResult("retry", error=f"connection: {exc}")
+
+    def _send_tracker(self, delivery: ClaimedDelivery) -> SendResult:
+        """A live tracker's write: never late (it shows the latest state), never duplicated."""
+        if self.trackers is None:
+            return SendResult("retry", error="this sender keeps no trackers")
+        channel = self._channel_for(delivery.recipient)
+        self.pacer.wait(channel)
+        return slack_trackers.send_tracker(self.client, self.trackers, delivery, channel=channel)
 
     def _post(self, delivery: ClaimedDelivery, *, late: bool) -> SendResult:
         payload = delivery.payload

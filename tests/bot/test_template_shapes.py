@@ -54,6 +54,14 @@ ANSWERS: dict[str, list[str]] = {
     "releases": ["releases"],
     "membership": ["is MP128B in feb 22", "is MP159 in nov 2021"],
     "search": ["search firmware", "search credit cover"],
+    "list": [
+        "list stage:refinement",
+        "list stage:refinement --all",
+        "list on-hold",
+        'list release:"Nov 2022" dcc:yes waiting:ia',
+        "list stage:withdrawn",
+        "status of the credit cover one",
+    ],
     "pending": ["pending", "pending MP107"],
     "help": ["help"],
     "meetings": ["meetings", "meetings next", "meetings May 2022"],
@@ -276,7 +284,41 @@ def _slack_diffs(ex: Examples, kind: str) -> Iterator[list[dict[str, Any]]]:
         yield diff_payload(diff)["blocks"]
 
 
+def _summaries(ex: Examples, surface: str) -> Iterator[Answer]:
+    """Summaries with and without changes, over the sample's real deadlines."""
+    from bot.answers.summary import ChangeLine, SummaryView
+
+    ctx = Context(as_of=AS_OF, user="U0USER", channel="C1", surface=surface)
+    coming = ex.router.handle("deadlines", ctx).answer.model.items
+    changed = [ChangeLine(AS_OF, "MP159", "Credit Cover <!channel>", "Stage moved to Report")]
+    for changes, items in ((changed, coming), ([], [])):
+        view = SummaryView("Summary for this channel", AS_OF, ["MP159", "meetings"], changes, items)
+        yield Answer("summary", view)
+
+
+def _slack_summaries(ex: Examples, kind: str) -> Iterator[list[dict[str, Any]]]:
+    for answer in _summaries(ex, "slack"):
+        yield answer_blocks(answer)
+
+
+def _teams_summaries(ex: Examples, kind: str) -> Iterator[dict[str, Any]]:
+    for answer in _summaries(ex, "teams"):
+        yield card_for(answer)
+
+
+def _slack_trackers(ex: Examples, kind: str) -> Iterator[list[dict[str, Any]]]:
+    from bot.answers.tracker_content import tracker_content
+
+    with ex.sessions() as session:
+        for target in ("release Feb 2022", "release Nov 2022", "list stage:refinement", "mine"):
+            content = tracker_content(session, target=target, owner="U0USER", as_of=AS_OF)
+            assert content is not None
+            yield content["blocks"]
+
+
 SLACK_EXAMPLES: dict[str, Callable[[Examples, str], Iterator[list[dict[str, Any]]]]] = {
+    "summary": _slack_summaries,
+    "tracker_pinned": _slack_trackers,
     **dict.fromkeys(ANSWERS, _slack_answers),
     "reminder": _slack_jobs("reminder"),
     "digest": _slack_jobs("digest"),
@@ -302,6 +344,7 @@ def _teams_jobs(template: str) -> Callable[[Examples, str], Iterator[dict[str, A
 
 
 TEAMS_EXAMPLES: dict[str, Callable[[Examples, str], Iterator[dict[str, Any]]]] = {
+    "summary": _teams_summaries,
     **dict.fromkeys(ANSWERS, _teams_answers),
     "reminder": _teams_jobs("reminder"),
     "nudge": _teams_jobs("nudge"),

@@ -100,6 +100,10 @@ class _State:
     copies: Counter[tuple[str, str]] = field(default_factory=Counter)
     epoch_ts: bool = False  # paced or faulty: ts are epoch times, as Slack's
     last_ts: float = 0.0
+    # Canvases: id -> {"channel_id", "title", "markdown", "edits"}; one channel canvas a channel.
+    canvases: dict[str, dict[str, Any]] = field(default_factory=dict)
+    channel_canvases: dict[str, str] = field(default_factory=dict)
+    pins: dict[str, list[str]] = field(default_factory=dict)  # channel -> pinned ts
 
 
 @dataclass
@@ -240,6 +244,15 @@ class FakeSlack:
                     raise AssertionError(f"{channel} holds {len(held)} messages, not {count}")
                 self._cond.wait(remaining)
             return list(held)
+
+    def canvas(self, canvas_id: str) -> dict[str, Any]:
+        """A canvas as created and edited: channel_id, title, markdown, edits (count)."""
+        with self._cond:
+            return dict(self._state.canvases[canvas_id])
+
+    def pinned(self, channel: str) -> list[str]:
+        with self._cond:
+            return list(self._state.pins.get(channel, []))
 
     def messages(self, channel: str) -> list[dict[str, Any]]:
         with self._cond:
@@ -595,7 +608,55 @@ def _refresh(state: _State, refresh_token: str) -> dict[str, Any]:
     return _granted(state, install, f"{install.token}-r{install.rotations}")
 
 
+def _markdown(args: dict[str, Any]) -> str:
+    content = args.get("document_content") or {}
+    return str(content.get("markdown", "")) if isinstance(content, dict) else ""
+
+
+def _new_canvas(state: _State, channel: str, args: dict[str, Any]) -> str:
+    canvas_id = f"F0CANVAS{len(state.canvases) + 1:03d}"
+    state.canvases[canvas_id] = {
+        "channel_id": channel,
+        "title": args.get("title"),
+        "markdown": _markdown(args),
+        "edits": 0,
+    }
+    return canvas_id
+
+
+def _channel_canvas(state: _State, args: dict[str, Any]) -> dict[str, Any]:
+    channel = str(args.get("channel_id", ""))
+    if channel in state.channel_canvases:
+        return {"ok": False, "error": "channel_canvas_already_exists"}
+    state.channel_canvases[channel] = _new_canvas(state, channel, args)
+    return {"ok": True, "canvas_id": state.channel_canvases[channel]}
+
+
+def _canvas_edit(state: _State, args: dict[str, Any]) -> dict[str, Any]:
+    canvas = state.canvases.get(str(args.get("canvas_id", "")))
+    if canvas is None:
+        return {"ok": False, "error": "canvas_not_found"}
+    for change in args.get("changes") or []:
+        if change.get("operation") == "replace" and "section_id" not in change:
+            canvas["markdown"] = _markdown(change)
+    canvas["edits"] += 1
+    return {"ok": True}
+
+
+def _pin(state: _State, args: dict[str, Any]) -> dict[str, Any]:
+    pinned = state.pins.setdefault(str(args.get("channel", "")), [])
+    if str(args.get("timestamp")) in pinned:
+        return {"ok": False, "error": "already_pinned"}
+    pinned.append(str(args.get("timestamp")))
+    return {"ok": True}
+
+
 _BUILDERS: dict[str, Callable[[_State, dict[str, Any]], dict[str, Any]]] = {
+    "conversations.canvases.create": _channel_canvas,
+    "canvases.create": lambda s, a: {"ok": True, "canvas_id": _new_canvas(s, "", a)},
+    "canvases.edit": _canvas_edit,
+    "canvases.delete": lambda s, a: {"ok": s.canvases.pop(str(a.get("canvas_id")), 0) != 0},
+    "pins.add": _pin,
     "auth.test": _auth_test,
     "chat.postMessage": _post_message,
     "chat.postEphemeral": lambda s, a: {"ok": True, "message_ts": _ts(s)},

@@ -23,9 +23,10 @@ def create_floor_app(settings: Settings) -> Starlette:
     """The floor's ASGI app, configured from the same settings as the real one."""
     assert settings.slack.signing_secret is not None and settings.slack.bot_token is not None
     token = settings.slack.bot_token.get_secret_value()
+    secret = settings.slack.signing_secret.get_secret_value()
     app = App(
         name="secbot-floor",
-        signing_secret=settings.slack.signing_secret.get_secret_value(),
+        signing_secret=secret,
         client=build_client(settings, token),
         process_before_response=False,
     )
@@ -35,4 +36,4 @@ def create_floor_app(settings: Settings) -> Starlette:
 
     app.command("/sec")(acknowledge)
     # bot.web's own route builder, so the request path is the real one line for line.
-    return Starlette(routes=_slack_routes(app), middleware=[Middleware(BodySizeLimit)])
+    return Starlette(routes=_slack_routes(app, secret), middleware=[Middleware(BodySizeLimit)])

@@ -19,6 +19,7 @@ import hmac
 import http.client
 import itertools
 import json
+import os
 import random
 import sys
 import threading
@@ -45,8 +46,9 @@ def sign(body: bytes, secret: str, timestamp: int) -> str:
     return "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
 
 
-def command_body(text: str, response_url: str, n: int) -> bytes:
-    """A slash command's form body, as Slack sends it."""
+def command_body(text: str, response_url: str, n: int, run: str = "run") -> bytes:
+    """A slash command's form body, as Slack sends it: each invocation its own trigger_id (the
+    web process drops a repeated one as a replay)."""
     return urlencode(
         {
             "token": "unused",
@@ -60,7 +62,7 @@ def command_body(text: str, response_url: str, n: int) -> bytes:
             "text": text,
             "api_app_id": "A0BENCH",
             "response_url": response_url,
-            "trigger_id": f"{n}.1.bench",
+            "trigger_id": f"{n}.{run}.{os.getpid()}.bench",
         }
     ).encode()
 
@@ -147,7 +149,9 @@ class Run:
 
     def one(self, conn: http.client.HTTPConnection, n: int, text: str) -> dict[str, Any]:
         rid = f"{self.spec['name']}-{n}"
-        body = command_body(text, f"http://127.0.0.1:{self.rport}/response/{rid}", n)
+        body = command_body(
+            text, f"http://127.0.0.1:{self.rport}/response/{rid}", n, self.spec["name"]
+        )
         stamp = int(time.time())
         headers = {
             "Content-Type": "application/x-www-form-urlencoded",

@@ -13,9 +13,11 @@ never tells an event twice. docs/notifier.md has the rules.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
+
+from sqlalchemy.orm import Session
 
 from jobs.context import JobContext
 from jobs.payloads import SUPPORTED_SURFACES, build_payload
@@ -34,6 +36,7 @@ from storage.db import transaction
 from storage.models import Document, Modification
 from storage.outbox import NewDelivery, enqueue_deliveries
 from storage.sources import PAGE, document_name, documents_by_id
+from storage.subscription_options import NoticeOptions, notice_options
 
 WEB_BASE = "https://smartenergycodecompany.co.uk/modifications/"  # as bot.views.WEB_BASE
 TEMPLATE = "change_notice"
@@ -55,10 +58,33 @@ def change_notices_job(ctx: JobContext, now: datetime) -> dict[str, int]:
         heard = audience(session, events, modifications=mods, surfaces=_surfaces(ctx))
         rows: list[NewDelivery] = []
         for address in sorted(heard):
-            rows.extend(_notices_for(ctx, address, heard[address], mods, said, now))
+            options = _options_reader(session, address, mods)
+            rows.extend(_notices_for(ctx, address, heard[address], mods, said, now, options))
         queued = enqueue_deliveries(session, rows=rows, now=ctx.wall_clock())
         told = mark_told(session, event_ids=[e.id for e in events], at=now)
     return {k: v for k, v in {"change_events": told, "change_notices": queued}.items() if v}
+
+
+OptionsOf = Callable[[str, Sequence[ChangeEvent]], NoticeOptions]
+
+
+def _options_reader(
+    session: Session, address: Address, mods: Mapping[str, Modification]
+) -> OptionsOf:
+    """How a subject's notice reads for this recipient (storage.subscription_options)."""
+    surface, recipient = address
+
+    def options(subject: str, events: Sequence[ChangeEvent]) -> NoticeOptions:
+        mod = mods.get(subject)
+        releases = {e.release for e in events if e.release}
+        if mod is not None and mod.target_release is not None:
+            releases.add(mod.target_release.name)
+        ref = mod.ref if mod is not None else None
+        return notice_options(
+            session, surface=surface, channel=recipient, ref=ref, releases=releases
+        )
+
+    return options
 
 
 def _surfaces(ctx: JobContext) -> set[str]:
@@ -84,8 +110,11 @@ def _notices_for(
     mods: Mapping[str, Modification],
     said: Mapping[int, str],
     now: datetime,
+    options: OptionsOf | None = None,
 ) -> list[NewDelivery]:
-    """One row per subject, or one digest row when there are many subjects."""
+    """One row per subject, or one digest row when there are many subjects; each notice as
+    its subscriptions asked (condensed: one line a change; broadcast: a stage change is also
+    sent to the channel)."""
     surface, recipient = address
     by_subject: dict[str, list[ChangeEvent]] = {}
     for event in events:
@@ -102,14 +131,18 @@ def _notices_for(
         return [NewDelivery(key, "change_digest", surface, recipient, now, payload)]
     rows = []
     for subject in subjects:
-        key = f"change:{subject['subject']}:{_ids_key(by_subject[subject['subject']])}"[:200]
-        context = {**subject, "kind": "change", "day": day}
+        evs = by_subject[subject["subject"]]
+        how = options(subject["subject"], evs) if options else NoticeOptions()
+        key = f"change:{subject['subject']}:{_ids_key(evs)}"[:200]
+        context = {**subject, "kind": "change", "day": day, "condensed": how.condensed}
         payload = _payload(ctx, surface, key, now, context)
         if surface == "slack":
             parent = {**subject, "kind": "change_parent", "day": day}
             payload["thread"] = {
                 "ref": subject["subject"],
                 "parent": _payload(ctx, surface, key, now, parent),
+                # reply_broadcast: the channel sees stage changes too, not every edit.
+                "broadcast": how.broadcast and any(e.kind == "stage" for e in evs),
             }
         rows.append(NewDelivery(key, "change", surface, recipient, now, payload))
     return rows

@@ -1,7 +1,7 @@
 """The daily digest: at 09:00 on each Working Day, the SEC dates of the next five Working Days.
 
 It goes to channels subscribed to topic ``all`` (and to a ``digest`` topic, should one be
-added), through the outbox like any reminder (key "digest:daily:<day>"), so it is sent once, or
+added), and on the first Working Day of each week to those subscribed to ``weekly``, through the outbox like any reminder (key "digest:daily:<day>"), so it is sent once, or
 late within 24 h. Only the latest Working Day's digest is queued (a newer one supersedes it), and
 a day with nothing coming up sends none.
 """
@@ -25,6 +25,7 @@ from storage.models import Subscription
 from storage.outbox import NewDelivery, enqueue_deliveries
 
 DIGEST_TOPICS = ("all", "digest")
+WEEKLY_TOPIC = "weekly"  # `subscribe weekly`: the digest on the week's first Working Day only
 
 
 def digest_key(day: date) -> str:
@@ -42,9 +43,21 @@ def _digest_day(calendar: WorkingCalendar, now: datetime, ctx: JobContext) -> da
     return None
 
 
-def _recipients(session: Session, surfaces: set[str]) -> list[tuple[str, str]]:
+def first_of_week(calendar: WorkingCalendar, day: date) -> bool:
+    """The first Working Day of its week (Monday, or Tuesday after a bank holiday Monday)."""
+    monday = day - timedelta(days=day.weekday())
+    earlier = (monday + timedelta(days=n) for n in range(day.weekday()))
+    return calendar.is_working_day(day) and not any(calendar.is_working_day(d) for d in earlier)
+
+
+def _recipients(
+    session: Session, surfaces: set[str], *, weekly: bool = False
+) -> list[tuple[str, str]]:
+    """Channels for the day's digest; on the week's first Working Day, the weekly ones too (a
+    channel subscribed both ways gets one digest: the row's key is the day's)."""
+    topics = (*DIGEST_TOPICS, WEEKLY_TOPIC) if weekly else DIGEST_TOPICS
     stmt = select(Subscription.surface, Subscription.channel).where(
-        Subscription.topic.in_(DIGEST_TOPICS), Subscription.surface.in_(surfaces)
+        Subscription.topic.in_(topics), Subscription.surface.in_(surfaces)
     )
     return sorted({(surface, channel) for surface, channel in session.execute(stmt)})
 
@@ -77,8 +90,7 @@ def enqueue_digests(ctx: JobContext, now: datetime) -> dict[str, int]:
     surfaces = set(ctx.senders) & set(SUPPORTED_SURFACES)
     enqueued = 0
     with transaction(ctx.sessions) as session:
-        targets = _recipients(session, surfaces)
-        if not targets:
+        if not _recipients(session, surfaces, weekly=True):
             return {"enqueued": 0}
         horizon = timedelta(days=ctx.policy.horizon_days())
         first = (now - ctx.rules.lookback).date()
@@ -87,6 +99,9 @@ def enqueue_digests(ctx: JobContext, now: datetime) -> dict[str, int]:
         )
         day = _digest_day(calendar, now, ctx)
         if day is None:
+            return {"enqueued": 0}
+        targets = _recipients(session, surfaces, weekly=first_of_week(calendar, day))
+        if not targets:
             return {"enqueued": 0}
         until = calendar.add_working_days(day, ctx.rules.digest_days)
         events = events_between(snapshot, calendar, day, until, ctx.policy)

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from jobs.context import JobContext, SendResult
 from jobs.plan import enqueue_due
+from jobs.quiet import hold_for_quiet_hours
 from sec.timefmt import uk_datetime
 from storage.db import transaction
 from storage.delivery_models import DeliveryState
@@ -66,6 +67,8 @@ def dispatch_due(ctx: JobContext, now: datetime) -> dict[str, int]:
             reason=f"missed: more than {_hours(ctx)} h late when the worker ran at "
             f"{uk_datetime(now)}",
         )
+        # Direct messages due outside their recipient's working hours wait for the window.
+        counts["held"] = hold_for_quiet_hours(session, now=now, surfaces=ctx.senders.keys())
     lanes = Lanes(deadline=time.monotonic() + ctx.rules.channel_budget)
     more = _claim_batch(ctx, lanes, now)
     threads = MAX_THREADS if more else min(MAX_THREADS, lanes.lanes())
@@ -236,7 +239,7 @@ class Lanes:
 
 def _send_one(ctx: JobContext, row: ClaimedDelivery, now: datetime) -> tuple[SendResult, str]:
     """Post (or find) one row; returns the sender's result and the state it leads to."""
-    overdue = now - row.due_at
+    overdue = now - row.effective_due  # a row held for quiet hours is due when released
     sender = ctx.senders[row.surface]
     try:
         result = sender.send(
@@ -253,7 +256,7 @@ def _state_for(
 ) -> DeliveryState | Literal["retry"]:
     """The state a result puts the row in ("retry": back to pending, later)."""
     if result.outcome == "sent":
-        late = now - row.due_at > ctx.rules.late_after
+        late = now - row.effective_due > ctx.rules.late_after
         return DeliveryState.LATE_SENT if late else DeliveryState.SENT
     if result.outcome == "skipped":
         return DeliveryState.SKIPPED

@@ -22,8 +22,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from sec.timefmt import now as clock_now
 from storage.change_event_models import ChangeEvent
-from storage.changes import CONFLICT, EVENT_KINDS, KEEP, Change
-from storage.models import Contact, Modification, Subscription
+from storage.changes import CONFLICT, EVENT_KINDS, KEEP, Change, ChangeReport
+from storage.models import Contact, Document, Modification, Subscription
 from storage.site_models import SyncRun
 
 # A recipient: (surface, channel or user id).
@@ -114,6 +114,18 @@ def record_events(
         .returning(ChangeEvent.id)
     )
     return len(session.scalars(stmt).all())  # RETURNING lists only the rows inserted
+
+
+def record_applied(session: Session, report: ChangeReport, *, checksum: str) -> int:
+    """Record the events of a paper (or reviewed page) just applied by hand: the CLI, a chat
+    Apply button. Not a baseline (someone chose to apply it, so subscribers hear of it) and in
+    no sync run, so the events are ready to tell at once. Returns how many were new."""
+    if report.already_applied or not report.changes:
+        return 0
+    document_id = session.scalar(select(Document.id).where(Document.checksum == checksum))
+    return record_events(
+        session, report.changes, document_id=document_id, sync_run_id=None, baseline=False
+    )
 
 
 def untold_events(session: Session, *, limit: int = 500) -> list[ChangeEvent]:

@@ -77,6 +77,9 @@ class Delivery(Base):
     state: Mapped[DeliveryState] = mapped_column(DeliveryStateType(), default=DeliveryState.PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # Held for the recipient's quiet hours (jobs.quiet): not claimed before this time, and
+    # counted late or too old from it rather than from due_at.
+    not_before: Mapped[datetime | None] = mapped_column(UtcDateTime())
     claimed_by: Mapped[str | None] = mapped_column(String(120))
     # Wall-clock time of the claim: how long a row has sat in "sending".
     claimed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())

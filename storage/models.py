@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -221,6 +222,10 @@ class Subscription(Base):
     created_by: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     workspace: Mapped[str] = workspace_column()
+    # How its change notices read (storage.subscription_options, migration 0011): "full", or
+    # "condensed" (one line a change); broadcast: stage changes also go to the channel.
+    format: Mapped[str] = mapped_column(String(10), default="full", server_default="full")
+    broadcast: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class AuditEntry(Base):

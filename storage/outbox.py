@@ -53,6 +53,13 @@ class ClaimedDelivery:
     attempts: int
     created_at: datetime
     workspace: str = DEFAULT_WORKSPACE
+    # Held for quiet hours until then (storage.quiet_hours); lateness counts from it.
+    not_before: datetime | None = None
+
+    @property
+    def effective_due(self) -> datetime:
+        """When the row was due to go out: its due time, or the end of its hold."""
+        return max(self.due_at, self.not_before) if self.not_before else self.due_at
 
 
 def _dialect(session: Session) -> str:
@@ -104,7 +111,7 @@ def skip_overdue(session: Session, *, due_before: datetime, reason: str) -> int:
         .where(
             Delivery.state == DeliveryState.PENDING,
             Delivery.attempts == 0,
-            Delivery.due_at < due_before,
+            func.coalesce(Delivery.not_before, Delivery.due_at) < due_before,
         )
         .values(state=DeliveryState.SKIPPED, last_error=reason)
     )
@@ -147,6 +154,7 @@ def claim_due(
             Delivery.state == DeliveryState.PENDING,
             Delivery.due_at <= now,
             or_(Delivery.next_attempt_at.is_(None), Delivery.next_attempt_at <= now),
+            or_(Delivery.not_before.is_(None), Delivery.not_before <= now),
             Delivery.surface.in_(list(surfaces)),
         )
         .order_by(Delivery.due_at, Delivery.id)
@@ -185,6 +193,7 @@ def _detached(row: Delivery) -> ClaimedDelivery:
         attempts=row.attempts,
         created_at=row.created_at,
         workspace=row.workspace,
+        not_before=row.not_before,
     )
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from sqlalchemy import true, update
 from sqlalchemy.orm import Session
 
+from storage.change_events import record_applied
 from storage.changes import ADD, CONFLICT, KEEP, UPDATE, ChangeReport, apply_changeset
 from storage.ingest import ChangeSet, extract_path
 from storage.ingest_models import APPLIED, DISCARDED, EXPIRED, PENDING, PendingIngest
@@ -160,6 +161,8 @@ def apply_pending(
         path=pending.source,
         actor=actor,
     )
+    # In the same transaction as the facts: subscribers hear of exactly what was committed.
+    record_applied(session, report, checksum=pending.checksum)
     pending.outcome = (
         "it was already in the store; nothing changed"
         if report.already_applied

@@ -16,6 +16,7 @@ from storage import (  # noqa: F401  (imported for their tables)
     receipt_models,
     revision,
     site_models,
+    surface_models,
     teams_models,
     tenancy_models,
     tracker_models,

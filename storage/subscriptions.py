@@ -23,7 +23,8 @@ from storage.upserts import insert_ignoring_conflicts
 
 # topic: all | meetings | deadlines | ref (value: "MP159") | release (value: "February 2022")
 # | changes (every change notice: jobs/change_notices.py)
-TOPICS = ("all", "meetings", "deadlines", "ref", "release", "changes")
+# | weekly (the digest on the first Working Day of each week only: jobs/digest.py)
+TOPICS = ("all", "meetings", "deadlines", "ref", "release", "changes", "weekly")
 
 
 def get_subscription(

@@ -19,12 +19,13 @@ from sec.references import parse_ref
 from sec.releases import release_title
 from sec.timefmt import now
 from storage import subscriptions as store
+from storage.models import Subscription
 from storage.tenancy_models import DEFAULT_WORKSPACE
 
 if TYPE_CHECKING:
     from bot.router import Context, Router
 
-TOPIC_USAGE = "all | meetings | deadlines | changes | <ref> | release <name>"
+TOPIC_USAGE = "all | meetings | deadlines | changes | weekly | <ref> | release <name>"
 _WORDS = {
     "all": "all",
     "everything": "all",
@@ -34,9 +35,16 @@ _WORDS = {
     "deadline": "deadlines",
     "changes": "changes",
     "change": "changes",
+    "weekly": "weekly",
+    "weekly digest": "weekly",
+    "digest weekly": "weekly",
 }
 # What people read for a one-word topic.
-_LABELS = {"all": "all reminders", "changes": "every change to a modification or release"}
+_LABELS = {
+    "all": "all reminders",
+    "changes": "every change to a modification or release",
+    "weekly": "the weekly digest (the week's SEC dates, on its first Working Day)",
+}
 
 
 @dataclass(frozen=True)
@@ -73,9 +81,9 @@ def parse_topic(session: Session, text: str) -> Topic | Answer:
         return message(
             f"Subscribe to what? Try one of: {TOPIC_USAGE}.", "subscribe meetings", kind="usage"
         )
-    first = words[0].lower()
-    if first in _WORDS and len(words) == 1:
-        topic = _WORDS[first]
+    first, joined = words[0].lower(), " ".join(words).lower()
+    if joined in _WORDS:  # "meetings", "weekly digest"
+        topic = _WORDS[joined]
         return Topic(topic, "", _LABELS.get(topic, topic))
     if first in {"release", "rel"}:
         return _release_topic(session, " ".join(words[1:]))
@@ -115,11 +123,13 @@ def target_for(ctx: Context) -> Target | None:
 def subscribe_to(
     session: Session, target: Target, text: str, *, actor: str | None, at: datetime
 ) -> Answer:
-    """Subscribe the target to the topic typed; subscribing twice says so and keeps one row."""
+    """Subscribe the target to the topic typed; subscribing twice says so and keeps one row.
+    Trailing options (`condensed`, `full`, `broadcast`) set how its change notices read."""
+    text, options = split_options(text)
     topic = parse_topic(session, text)
     if isinstance(topic, Answer):
         return topic
-    _, created = store.create_subscription(
+    row, created = store.create_subscription(
         session,
         surface=target.surface,
         channel=target.channel,
@@ -130,10 +140,47 @@ def subscribe_to(
         workspace=target.workspace,
     )
     who = target.name
+    how = _apply_options(session, row, options)
     if not created:
         already = target.verb("already get", "already gets")
-        return message(f"{already} reminders about {topic.label}.", "subscriptions", ok=True)
-    return message(f"Done: {who} will get reminders about {topic.label}.", "subscriptions", ok=True)
+        return message(f"{already} reminders about {topic.label}.{how}", "subscriptions", ok=True)
+    return message(
+        f"Done: {who} will get reminders about {topic.label}.{how}", "subscriptions", ok=True
+    )
+
+
+_OPTIONS = {"condensed": ("format", "condensed"), "full": ("format", "full")}
+_OPTIONS |= {"broadcast": ("broadcast", True), "nobroadcast": ("broadcast", False)}
+
+
+def split_options(text: str) -> tuple[str, dict[str, object]]:
+    """ "MP159 condensed broadcast" -> ("MP159", {"format": "condensed", "broadcast": True})."""
+    words, options = text.split(), dict[str, object]()
+    while len(words) > 1 and words[-1].lower() in _OPTIONS:
+        name, value = _OPTIONS[words.pop().lower()]
+        options.setdefault(name, value)
+    return " ".join(words), options
+
+
+def _apply_options(session: Session, row: Subscription, options: dict[str, object]) -> str:
+    """Store the options asked for; the sentence saying so ("" when none were asked)."""
+    from storage.subscription_options import set_options
+
+    if not options:
+        return ""
+    fmt, broadcast = options.get("format"), options.get("broadcast")
+    set_options(
+        session,
+        row.id,
+        format=str(fmt) if fmt else None,
+        broadcast=bool(broadcast) if broadcast is not None else None,
+    )
+    said = []
+    if fmt:
+        said.append("one line a change" if fmt == "condensed" else "full change notices")
+    if broadcast is not None:
+        said.append("stage changes also to the channel" if broadcast else "threads only")
+    return " (" + "; ".join(said) + ")"
 
 
 def unsubscribe_from(session: Session, target: Target, text: str) -> Answer:
@@ -184,6 +231,8 @@ def _row_label(topic: str, value: str) -> str:
         return "everything"
     if topic == "changes":
         return "every change (change notices)"
+    if topic == "weekly":
+        return "the weekly digest"
     return value or topic
 
 

@@ -64,6 +64,7 @@ def ingest(
 ) -> None:
     """Read SECAS papers; show what would change in the store (a dry run unless --apply)."""
     # Imported here so the rest of the command line starts fast without the PDF and Word readers.
+    from storage.change_events import record_applied
     from storage.changes import apply_changeset
 
     documents = _read_all(paths)
@@ -74,11 +75,12 @@ def ingest(
     reports: list[ChangeReport] = []
     with transaction(services.sessions) as session:
         for path, checksum, changes in documents:
-            reports.append(
-                apply_changeset(
-                    session, changes, checksum=checksum, path=str(path), dry_run=not apply
-                )
+            report = apply_changeset(
+                session, changes, checksum=checksum, path=str(path), dry_run=not apply
             )
+            if apply:  # same transaction: `subscribe changes` hears of papers too
+                record_applied(session, report, checksum=checksum)
+            reports.append(report)
     for report in reports:
         typer.echo("\n".join(report.lines()))
     typer.echo("Applied." if apply else "Dry run: nothing written. Add --apply to write.")

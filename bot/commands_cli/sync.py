@@ -82,6 +82,8 @@ def sync(
     from bot.templating import render
     from jobs.sync import run_sync
     from jobs.sync.alarm import admin_address, drift_alarm
+    from jobs.sync.review import offer_after_pass
+    from sec.timefmt import now
 
     logging.getLogger("httpx").setLevel(logging.WARNING)  # we print each page ourselves
     svc = cli_services()
@@ -96,11 +98,17 @@ def sync(
         for line in page.changes:
             typer.echo(f"    {line}")
 
-    alarm = drift_alarm(render, admin_address(config.admin_channel), site=config.url)
+    target = admin_address(config.admin_channel)
+    alarm = drift_alarm(render, target, site=config.url)
     try:
         result = run_sync(svc.sessions, config, dry_run=dry_run, on_page=on_page, alarm=alarm)
     finally:
         progress.stop()
+    offered = offer_after_pass(
+        svc.sessions, render, target, config=config, dry_run=dry_run, now=now()
+    )
+    if offered and not as_json:
+        typer.echo(f"{offered} page change set(s) posted to the administrators for review.")
     if as_json:
         typer.echo(json.dumps(result.to_json(), indent=2, default=str))
     else:

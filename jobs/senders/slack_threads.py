@@ -51,8 +51,12 @@ def post_threaded(
     ref = str(thread["ref"])
     parent = threads.parent(recipient, ref)
     if parent is not None:
+        # A stage change a subscription asked to broadcast also shows in the channel.
+        broadcast = {"reply_broadcast": True} if thread.get("broadcast") else {}
         try:
-            response = client.chat_postMessage(channel=channel, thread_ts=parent, **message)
+            response = client.chat_postMessage(
+                channel=channel, thread_ts=parent, **message, **broadcast
+            )
         except SlackApiError as exc:
             if exc.response.get("error") not in GONE:
                 raise

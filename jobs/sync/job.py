@@ -18,6 +18,7 @@ from apscheduler.triggers.cron import CronTrigger
 from jobs.context import JobContext
 from jobs.sync.alarm import admin_address, drift_alarm
 from jobs.sync.config import SyncConfig
+from jobs.sync.review import offer_after_pass
 from jobs.sync.run import run_sync
 from sec.timefmt import LONDON
 from storage.calendar_store import get_working_calendar
@@ -45,7 +46,10 @@ def sync_job(ctx: JobContext, at: datetime) -> Mapping[str, int]:
         target = None  # a row for a surface this worker cannot send to would never go
     alarm = drift_alarm(ctx.render, target, site=config.url, clock=ctx.wall_clock)
     result = run_sync(ctx.sessions, config, alarm=alarm, clock=ctx.wall_clock)
-    log.info("sync: %s", result.summary())
+    offered = offer_after_pass(
+        ctx.sessions, ctx.render, target, config=config, dry_run=False, now=ctx.wall_clock()
+    )
+    log.info("sync: %s (%d offered for review)", result.summary(), offered)
     counts = result.counts()
     return {
         "reached": int(result.reached),
@@ -54,4 +58,5 @@ def sync_job(ctx: JobContext, at: datetime) -> Mapping[str, int]:
         "failed": counts.failed,
         "drift": counts.drift,
         "changes": counts.changes,
+        "review_offers": offered,
     }

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
 from bot.cli import app
+from storage.change_events import untold_events
 from storage.db import session_factory, upgrade
 from storage.models import Modification, Release
 from tests.conftest import SEEDS, database_url_for, drop_test_engine, make_test_engine
@@ -87,3 +88,23 @@ def test_an_unreadable_paper_changes_nothing(loaded: sessionmaker[Session], tmp_
     )
     assert result.exit_code == 1
     assert "empty.pdf" in result.output and "Nothing was changed" in result.output
+
+
+def test_applied_papers_are_change_events_for_subscribers(tmp_path: Path, backend: str) -> None:
+    engine, schema = make_test_engine(backend, tmp_path)
+    try:
+        upgrade(engine)
+        url = database_url_for(engine, schema)
+        ingest(url, PAPERS[0])  # a dry run records nothing
+        with session_factory(engine)() as session:
+            assert untold_events(session) == []
+        ingest(url, "--apply", PAPERS[0])
+        with session_factory(engine)() as session:
+            events = untold_events(session)
+        assert events and not any(e.baseline for e in events)
+        assert {e.sync_run_id for e in events} == {None}
+        ingest(url, "--apply", PAPERS[0])  # already ingested: nothing new to tell
+        with session_factory(engine)() as session:
+            assert len(untold_events(session)) == len(events)
+    finally:
+        drop_test_engine(engine, schema)

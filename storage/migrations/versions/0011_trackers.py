@@ -1,4 +1,5 @@
-"""trackers: live tracker canvases or pinned messages kept current by the worker
+"""trackers: live tracker canvases or pinned messages kept current by the worker; how a
+subscription's change notices read (format full | condensed, broadcast)
 
 Revision ID: 0011
 Revises: 0010
@@ -42,9 +43,20 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_trackers_channel"), "trackers", ["channel"])
     op.create_index(op.f("ix_trackers_workspace"), "trackers", ["workspace"])
+    op.add_column(
+        "subscriptions",
+        sa.Column("format", sa.String(length=10), nullable=False, server_default="full"),
+    )
+    op.add_column(
+        "subscriptions",
+        sa.Column("broadcast", sa.Boolean(), nullable=False, server_default=sa.false()),
+    )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("subscriptions") as batch:
+        batch.drop_column("broadcast")
+        batch.drop_column("format")
     op.drop_index(op.f("ix_trackers_workspace"), table_name="trackers")
     op.drop_index(op.f("ix_trackers_channel"), table_name="trackers")
     op.drop_table("trackers")

@@ -31,6 +31,7 @@ from bot.slack.ingest_view import MAX_LINES, MAX_SECTIONS, SECTION_BUDGET, diff_
 from bot.slack.ingest_view import diff_view as view_of
 from bot.web import create_web_app
 from sec.timefmt import now
+from storage.change_events import untold_events
 from storage import pending_ingests as store
 from storage.db import transaction
 from storage.ingest import UnreadableDocument
@@ -521,3 +522,19 @@ def test_only_the_sec_website_is_fetched(url: str, allowed: bool) -> None:
 )
 def test_slack_file_links(text: str, file_id: str | None) -> None:
     assert slack_file_id(link_in(text)) == file_id
+
+
+@both_databases
+def test_applying_a_paper_records_its_change_events_once(sessions: sessionmaker[Session]) -> None:
+    pending_id, _ = _prepared(sessions)
+    for _click in range(2):
+        with transaction(sessions) as session:
+            store.apply_pending(session, pending_id=pending_id, actor=ADMIN, now=now())
+    with sessions() as session:
+        events = untold_events(session)
+        document_id = session.scalar(select(Document.id))
+    # Not a baseline and in no sync run: `subscribe changes` hears of it on the next plan.
+    assert events and all(not e.baseline and e.sync_run_id is None for e in events)
+    assert {e.document_id for e in events} == {document_id}
+    assert ("raised", "MP159") in {(e.kind, e.ref) for e in events}
+    assert len({e.event_key for e in events}) == len(events)

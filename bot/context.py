@@ -33,6 +33,9 @@ class Context:
     is_admin: bool = False
     is_direct: bool = False  # a DM with the bot, or the console
     workspace: str | None = None  # Slack team (or enterprise) id, Teams tenant id; console: None
+    # The Slack thread the question was asked in (an @mention inside a thread; slash commands
+    # carry none): `subscribe MP159` there puts MP159's notices in that thread.
+    thread_ts: str | None = None
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,7 @@ def make_context(
     workspace: str | None = None,
     is_direct: bool = False,
     as_of: date | None = None,
+    thread_ts: str | None = None,
 ) -> Context:
     """The Context for one request; as_of defaults to today in London (the SEC's Working Days).
 
@@ -87,6 +91,7 @@ def make_context(
         is_admin=is_admin(services, Asker(surface, user, workspace)),
         is_direct=is_direct,
         workspace=workspace,
+        thread_ts=thread_ts,
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from bot.answers import freshness
 from bot.templating import TEMPLATES, render
 from bot.views import Answer
@@ -9,10 +11,14 @@ from bot.views import Answer
 
 def template_kind(answer: Answer, surface: str) -> str:
     """The template for an answer: its own kind, or the generic message template."""
+    return answer.kind if _has_template(surface, answer.kind) else "message"
+
+
+@cache
+def _has_template(surface: str, kind: str) -> bool:
+    # The templates ship with the code: look each (surface, kind) up once, not per answer.
     suffix = "txt.j2" if surface == "text" else "json.j2"
-    if (TEMPLATES / surface / f"{answer.kind}.{suffix}").exists():
-        return answer.kind
-    return "message"
+    return (TEMPLATES / surface / f"{kind}.{suffix}").exists()
 
 
 def render_text(answer: Answer) -> str:

@@ -48,6 +48,7 @@ def environment(surface: str) -> SandboxedEnvironment:
         lstrip_blocks=True,
         keep_trailing_newline=False,
         autoescape=False,
+        auto_reload=False,  # templates ship with the code: no stat of each file per render
     )
     env.filters.update(
         uk=_uk,

@@ -37,6 +37,7 @@ from storage.models import Document, Modification
 from storage.outbox import NewDelivery, enqueue_deliveries
 from storage.sources import PAGE, document_name, documents_by_id
 from storage.subscription_options import NoticeOptions, notice_options
+from storage.tenancy_models import DEFAULT_WORKSPACE
 
 WEB_BASE = "https://smartenergycodecompany.co.uk/modifications/"  # as bot.views.WEB_BASE
 TEMPLATE = "change_notice"
@@ -57,9 +58,13 @@ def change_notices_job(ctx: JobContext, now: datetime) -> dict[str, int]:
         said = {e.id: source_text(e, docs.get(e.document_id or 0)) for e in events}
         heard = audience(session, events, modifications=mods, surfaces=_surfaces(ctx))
         rows: list[NewDelivery] = []
-        for address in sorted(heard):
+        for surface, recipient, workspace in sorted(heard):
+            address = (surface, recipient)
             options = _options_reader(session, address, mods)
-            rows.extend(_notices_for(ctx, address, heard[address], mods, said, now, options))
+            told_of = heard[(surface, recipient, workspace)]
+            rows.extend(
+                _notices_for(ctx, address, told_of, mods, said, now, options, workspace=workspace)
+            )
         queued = enqueue_deliveries(session, rows=rows, now=ctx.wall_clock())
         told = mark_told(session, event_ids=[e.id for e in events], at=now)
     return {k: v for k, v in {"change_events": told, "change_notices": queued}.items() if v}
@@ -111,6 +116,8 @@ def _notices_for(
     said: Mapping[int, str],
     now: datetime,
     options: OptionsOf | None = None,
+    *,
+    workspace: str = DEFAULT_WORKSPACE,
 ) -> list[NewDelivery]:
     """One row per subject, or one digest row when there are many subjects; each notice as
     its subscriptions asked (condensed: one line a change; broadcast: a stage change is also
@@ -125,15 +132,15 @@ def _notices_for(
         for s, evs in by_subject.items()
     ]
     if len(subjects) > THREAD_LIMIT:
-        key = f"changes:{_ids_key(events)}"
+        key = _in_workspace(f"changes:{_ids_key(events)}", workspace)
         context = {"kind": "change_digest", "subjects": subjects, "day": day}
         payload = _payload(ctx, surface, key, now, context)
-        return [NewDelivery(key, "change_digest", surface, recipient, now, payload)]
+        return [NewDelivery(key, "change_digest", surface, recipient, now, payload, workspace)]
     rows = []
     for subject in subjects:
         evs = by_subject[subject["subject"]]
         how = options(subject["subject"], evs) if options else NoticeOptions()
-        key = f"change:{subject['subject']}:{_ids_key(evs)}"[:200]
+        key = _in_workspace(f"change:{subject['subject']}:{_ids_key(evs)}", workspace)
         context = {**subject, "kind": "change", "day": day, "condensed": how.condensed}
         payload = _payload(ctx, surface, key, now, context)
         if surface == "slack":
@@ -144,8 +151,15 @@ def _notices_for(
                 # reply_broadcast: the channel sees stage changes too, not every edit.
                 "broadcast": how.broadcast and any(e.kind == "stage" for e in evs),
             }
-        rows.append(NewDelivery(key, "change", surface, recipient, now, payload))
+        rows.append(NewDelivery(key, "change", surface, recipient, now, payload, workspace))
     return rows
+
+
+def _in_workspace(key: str, workspace: str) -> str:
+    """A row's key; another workspace's copy of the same notice (the same Grid user, say)
+    is its own row, so the outbox's unique key does not fold the two together."""
+    suffix = "" if workspace == DEFAULT_WORKSPACE else f"@{workspace}"
+    return f"{key[: 200 - len(suffix)]}{suffix}"
 
 
 def _payload(

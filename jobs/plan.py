@@ -21,6 +21,7 @@ from jobs.payloads import SUPPORTED_SURFACES, build_payload
 from sec.lifecycle import ScopeState
 from sec.reminders import (
     Concerned,
+    ConsultationFacts,
     MeetingFacts,
     MilestoneFacts,
     PlannedReminder,
@@ -38,9 +39,11 @@ from storage.calendar_store import (
     milestone_window,
 )
 from storage.db import transaction
+from storage.fact_models import Consultation
 from storage.models import Contact, Milestone, Modification, Release, Subscription
 from storage.outbox import NewDelivery, enqueue_deliveries, get_job_run, list_delivery_keys
 from storage.queries import list_scope_as_of
+from storage.subscription_options import reminder_options
 
 REMINDERS_JOB = "secbot.reminders"
 
@@ -94,7 +97,21 @@ def load_snapshot(
         MeetingFacts(m, tuple(_by_ref(expected.get((m.uid, m.day), [])))) for m in meetings
     )
     releases = tuple(_releases(session, start=start, end=end, as_of=as_of))
-    return Snapshot(meeting_facts, tuple(facts), releases), schedule.calendar
+    consultations = tuple(_consultations(session, start=start, end=end))
+    return Snapshot(meeting_facts, tuple(facts), releases, consultations), schedule.calendar
+
+
+def _consultations(session: Session, *, start: date, end: date) -> Iterable[ConsultationFacts]:
+    """Consultations closing from start to end (the store keeps each one's latest date)."""
+    stmt = (
+        select(Consultation)
+        .where(Consultation.closes >= start, Consultation.closes <= end)
+        .order_by(Consultation.closes, Consultation.id)
+    )
+    for item in session.scalars(stmt):
+        mod = item.modification
+        concerned = Concerned(mod.ref, mod.title) if mod is not None else None
+        yield ConsultationFacts(item.title, item.closes, concerned, item.respond_to, item.how)
 
 
 def _by_ref(items: list[Concerned]) -> list[Concerned]:
@@ -179,6 +196,7 @@ def _rows_for(
     ctx: JobContext,
     reminder: PlannedReminder,
     targets: set[tuple[str, str]],
+    session: Session | None = None,
 ) -> list[NewDelivery]:
     payloads: dict[str, dict[str, object]] = {}
     rows = []
@@ -192,17 +210,32 @@ def _rows_for(
                 due_at=reminder.due_at,
                 context=reminder.context,
             )
+        payload = dict(payloads[surface])
+        if surface == "slack" and session is not None:
+            payload = _as_subscribed(session, reminder, address, payload)
         rows.append(
-            NewDelivery(
-                reminder.key,
-                reminder.kind,
-                surface,
-                address,
-                reminder.due_at,
-                dict(payloads[surface]),
-            )
+            NewDelivery(reminder.key, reminder.kind, surface, address, reminder.due_at, payload)
         )
     return rows
+
+
+def _as_subscribed(
+    session: Session, reminder: PlannedReminder, address: str, payload: dict[str, object]
+) -> dict[str, object]:
+    """A Slack reminder as its subscriptions asked: about one modification, in that
+    modification's thread (storage.change_threads; it starts the thread when there is none);
+    condensed, its first line only (storage.subscription_options)."""
+    refs = [t.removeprefix("ref:") for t in reminder.audience_topics if t.startswith("ref:")]
+    if len(refs) == 1:
+        payload["thread"] = {"ref": refs[0]}  # no parent to rewrite: a reminder is no change
+    how = reminder_options(
+        session, surface="slack", channel=address, topics=reminder.audience_topics
+    )
+    if how.condensed:
+        line = next((ln for ln in str(payload.get("text", "")).splitlines() if ln.strip()), "")
+        section = {"type": "section", "text": {"type": "mrkdwn", "text": line[:3000] or " "}}
+        payload |= {"text": line, "blocks": [section]}
+    return payload
 
 
 def enqueue_due(ctx: JobContext, now: datetime) -> dict[str, int]:
@@ -222,6 +255,6 @@ def enqueue_due(ctx: JobContext, now: datetime) -> dict[str, int]:
                 reminder.audience_topics, audience, due_at=reminder.due_at, now=now
             )
             targets = {t for t in targets if (reminder.key, *t) not in existing}
-            rows.extend(_rows_for(ctx, reminder, targets))
+            rows.extend(_rows_for(ctx, reminder, targets, session))
         added = enqueue_deliveries(session, rows=rows, now=ctx.wall_clock())
     return {"planned": len(due), "enqueued": added}

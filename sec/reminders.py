@@ -9,7 +9,8 @@ a go-live) and, for each event, one ``PlannedReminder`` per lead in Working Days
   deadline on the day, the meeting itself the Working Day before, listing what is expected.
 - Panel: the papers deadline on the day and the meeting the Working Day before, listing the
   modifications due back.
-- Change Board votes, consultation closes, DCC assessments, Modification Reports, Authority
+- Change Board votes, consultation closes (milestones, and the consultations read from the
+  site), DCC assessments, Modification Reports, Authority
   decisions: 5 and 1 Working Days before. SEC Release go-live: 10 and 1 Working Days before.
 
 A milestone given to the month reminds against its meeting (the Panel of that month), never an
@@ -146,10 +147,23 @@ class ReleaseFacts:
 
 
 @dataclass(frozen=True)
+class ConsultationFacts:
+    """An open consultation (read from the site or a paper): it closes on a day; it may be
+    about one modification, and says where and how to respond."""
+
+    title: str
+    closes: date
+    concerned: Concerned | None = None
+    respond_to: str | None = None
+    how: str | None = None
+
+
+@dataclass(frozen=True)
 class Snapshot:
     meetings: tuple[MeetingFacts, ...] = ()
     milestones: tuple[MilestoneFacts, ...] = ()
     releases: tuple[ReleaseFacts, ...] = ()
+    consultations: tuple[ConsultationFacts, ...] = ()
 
 
 # -- the plan ----------------------------------------------------------------------------
@@ -319,6 +333,48 @@ def _release_event(facts: ReleaseFacts, policy: ReminderPolicy) -> Event:
     )
 
 
+def consultation_subject(facts: ConsultationFacts) -> str:
+    """A consultation in keys: its modification, else its title as a slug."""
+    if facts.concerned is not None:
+        return facts.concerned.ref.upper()
+    slug = "-".join("".join(c if c.isalnum() else " " for c in facts.title.lower()).split())
+    return slug[:80] or "consultation"
+
+
+def _consultation_event(facts: ConsultationFacts, policy: ReminderPolicy) -> Event | None:
+    """A consultation closing: reminded like a consultation-close milestone (5 and 1 WD)."""
+    leads = policy.milestones.get(str(MilestoneKind.CONSULTATION_CLOSE))
+    if leads is None:
+        return None
+    concerned = [facts.concerned] if facts.concerned is not None else []
+    context = {
+        "consultation": {
+            "title": facts.title,
+            "closes": facts.closes,
+            "respond_to": facts.respond_to,
+            "how": facts.how,
+        },
+        "modifications": _concerned(concerned),
+    }
+    return Event(
+        "consultation",
+        consultation_subject(facts),
+        facts.closes.isoformat(),
+        facts.closes,
+        Category.DEADLINE,
+        _topics(Category.DEADLINE, concerned),
+        leads,
+        context,
+    )
+
+
+def _told_as_milestone(event: Event, found: Mapping[tuple[str, str, str], Event]) -> bool:
+    """A consultation on a modification whose consultation-close milestone falls the same day
+    is one event: it is reminded once, as the milestone."""
+    key = (str(MilestoneKind.CONSULTATION_CLOSE), event.subject, event.token)
+    return event.kind == "consultation" and key in found
+
+
 def plan_events(
     snapshot: Snapshot, calendar: WorkingCalendar, policy: ReminderPolicy = DEFAULT_POLICY
 ) -> list[Event]:
@@ -329,8 +385,9 @@ def plan_events(
         candidates.extend(_meeting_events(meeting, calendar, policy))
     candidates.extend(_milestone_event(m, calendar, policy) for m in snapshot.milestones)
     candidates.extend(_release_event(r, policy) for r in snapshot.releases)
+    candidates.extend(_consultation_event(c, policy) for c in snapshot.consultations)
     for event in candidates:
-        if event is not None:
+        if event is not None and not _told_as_milestone(event, found):
             found.setdefault((event.kind, event.subject, event.token), event)
     return sorted(found.values(), key=lambda e: (e.target, e.kind, e.subject, e.token))
 

@@ -10,10 +10,20 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    true,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.base import Base
+from storage.tenancy_models import workspace_column
 from storage.types import UtcDateTime
 
 
@@ -46,14 +56,18 @@ class ChangeEvent(Base):
 
 
 class ThreadParent(Base):
-    """The Slack message that heads a modification's thread in one channel."""
+    """The Slack message that heads a modification's thread in one channel of one workspace."""
 
     __tablename__ = "change_threads"
     __table_args__ = (
-        UniqueConstraint("surface", "channel", "ref", name="uq_change_threads_channel_ref"),
+        UniqueConstraint(
+            "workspace", "surface", "channel", "ref", name="uq_change_threads_channel_ref"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # A ts is only good in the workspace it was posted in (a DM's user id can span several).
+    workspace: Mapped[str] = workspace_column()
     surface: Mapped[str] = mapped_column(String(10))
     channel: Mapped[str] = mapped_column(String(200))
     ref: Mapped[str] = mapped_column(String(20))
@@ -61,3 +75,6 @@ class ThreadParent(Base):
     message_ts: Mapped[str] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # False: a person's thread that a channel subscribed in (`@secbot subscribe MP159` typed
+    # there): notices reply in it, but its first message is theirs, never rewritten (0011).
+    ours: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())

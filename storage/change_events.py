@@ -28,6 +28,9 @@ from storage.site_models import SyncRun
 
 # A recipient: (surface, channel or user id).
 Address = tuple[str, str]
+# A recipient in the workspace whose subscription or contact link names it: (surface, channel or
+# user id, workspace). An Enterprise Grid user id spans workspaces, each with its own DM.
+Recipient = tuple[str, str, str]
 
 # Column bounds: the store keeps what fits rather than failing a whole sync on a long line.
 _BOUNDS = {"ref": 20, "release": 80, "subject": 200, "source": 500}
@@ -187,9 +190,9 @@ def modifications_by_ref(session: Session, refs: Iterable[str]) -> dict[str, Mod
     return {mod.ref: mod for mod in session.scalars(stmt)}
 
 
-def _people(session: Session, modification_ids: Iterable[int]) -> dict[int, set[Address]]:
+def _people(session: Session, modification_ids: Iterable[int]) -> dict[int, set[Recipient]]:
     """Proposer contacts and followers with a chat account, per modification."""
-    found: dict[int, set[Address]] = {}
+    found: dict[int, set[Recipient]] = {}
     stmt = select(Contact).where(
         Contact.modification_id.in_(sorted(set(modification_ids))),
         Contact.role.in_(("proposer", "follower")),
@@ -198,9 +201,9 @@ def _people(session: Session, modification_ids: Iterable[int]) -> dict[int, set[
         assert contact.modification_id is not None
         people = found.setdefault(contact.modification_id, set())
         if contact.slack_user_id:
-            people.add(("slack", contact.slack_user_id))
+            people.add(("slack", contact.slack_user_id, contact.workspace))
         if contact.teams_user_id:
-            people.add(("teams", contact.teams_user_id))
+            people.add(("teams", contact.teams_user_id, contact.workspace))
     return found
 
 
@@ -210,31 +213,36 @@ def audience(
     *,
     modifications: dict[str, Modification],
     surfaces: Iterable[str],
-) -> dict[Address, list[ChangeEvent]]:
-    """Who hears of which events: `changes` subscribers hear all; a modification's or a
-    release's subscribers hear of it (a release's include its modifications' events); the
-    Proposer and followers hear of their modification by direct message."""
+) -> dict[Recipient, list[ChangeEvent]]:
+    """Who hears of which events, in which workspace: `changes` subscribers hear all; a
+    modification's or a release's subscribers hear of it (a release's include its
+    modifications' events); the Proposer and followers hear of their modification by direct
+    message. Each workspace's subscription is its own recipient, told in that workspace."""
     wanted = set(surfaces)
     subs = list(
         session.execute(
             select(
-                Subscription.surface, Subscription.channel, Subscription.topic, Subscription.value
+                Subscription.surface,
+                Subscription.channel,
+                Subscription.topic,
+                Subscription.value,
+                Subscription.workspace,
             ).where(Subscription.topic.in_(("changes", "ref", "release")))
         )
     )
     people = _people(session, [m.id for m in modifications.values()])
-    heard: dict[Address, list[ChangeEvent]] = {}
+    heard: dict[Recipient, list[ChangeEvent]] = {}
     for event in events:
         mod = modifications.get(event.ref or "")
         releases = {event.release, mod.target_release.name if mod and mod.target_release else None}
-        who: set[Address] = set(people.get(mod.id, set())) if mod else set()
-        for surface, channel, topic, value in subs:
+        who: set[Recipient] = set(people.get(mod.id, set())) if mod else set()
+        for surface, channel, topic, value, workspace in subs:
             if (
                 topic == "changes"
                 or (topic == "ref" and value == event.ref)
                 or (topic == "release" and value in releases)
             ):
-                who.add((surface, channel))
+                who.add((surface, channel, workspace))
         for address in who:
             if address[0] in wanted:
                 heard.setdefault(address, []).append(event)

@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, Integer, Select, and_, column, func, or_, 
 from sqlalchemy.orm import Session, selectinload
 
 from sec.references import Ref
-from sec.releases import ReleaseMonth
+from sec.releases import ReleaseMonth, parse_release_month
 from sec.vague_dates import Precision, VagueDate
 from storage.models import Decision, Milestone, Modification, Release, ScopeEntry, StatusEntry
 from storage.search_index import FTS_TABLE, MIN_TRIGRAM, fts_phrase, has_fts
@@ -131,6 +131,16 @@ def get_release_by_name(session: Session, *, name: str) -> Release | None:
     """A release by its stored name, ignoring case and a trailing "SEC Release"."""
     key = re.sub(r"\s*sec\s+release\s*$", "", name.strip(), flags=re.IGNORECASE).lower()
     return session.scalars(_release_with_scope().where(func.lower(Release.name) == key)).first()
+
+
+def find_release(session: Session, *, text: str) -> Release | None:
+    """A release named by month ("Feb 2022", "feb22") or by its stored name."""
+    month = parse_release_month(text)
+    if month is not None:
+        found = get_release_by_month(session, month=month)
+        if found is not None:
+            return found
+    return get_release_by_name(session, name=text) if text.strip() else None
 
 
 def list_releases(session: Session) -> list[Release]:

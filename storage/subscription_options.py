@@ -66,3 +66,22 @@ def notice_options(
         condensed=all(r.format == CONDENSED for r in matching),
         broadcast=any(r.broadcast for r in matching),
     )
+
+
+def _topic_of(row: Subscription) -> str:
+    return f"{row.topic}:{row.value}" if row.topic in {"ref", "release"} else row.topic
+
+
+def reminder_options(
+    session: Session, *, surface: str, channel: str, topics: Iterable[str]
+) -> NoticeOptions:
+    """The same combination for a reminder, over the subscriptions hearing any of its topics
+    ("all", "meetings", "ref:MP159", "release:February 2022")."""
+    wanted = set(topics)
+    rows = session.scalars(
+        select(Subscription).where(Subscription.surface == surface, Subscription.channel == channel)
+    )
+    matching = [r for r in rows if _topic_of(r) in wanted]
+    if not matching:
+        return NoticeOptions()
+    return NoticeOptions(condensed=all(r.format == CONDENSED for r in matching), broadcast=False)

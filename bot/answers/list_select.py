@@ -151,9 +151,7 @@ def _dcc_known(mod: Modification, as_of: date) -> bool | None:
 def _release_test(
     session: Session, filters: ListFilters, scope: Iterable[ScopeEntry], as_of: date
 ) -> tuple[Test, str] | Answer:
-    from bot.answers.releases import find_release
-
-    release: Release | None = find_release(session, filters.release or "")
+    release: Release | None = queries.find_release(session, text=filters.release or "")
     if release is None:
         known = [r.name for r in queries.list_releases(session)]
         return message(

@@ -21,7 +21,7 @@ from bot.views import (
     web_url,
 )
 from sec.lifecycle import ScopeState
-from sec.releases import parse_release_month, release_title
+from sec.releases import release_title
 from storage import queries
 from storage.models import Release, ScopeEntry
 
@@ -31,12 +31,7 @@ if TYPE_CHECKING:
 
 def find_release(session: Session, text: str) -> Release | None:
     """A release named by month ("Feb 2022", "feb22") or by its stored name."""
-    month = parse_release_month(text)
-    if month is not None:
-        found = queries.get_release_by_month(session, month=month)
-        if found is not None:
-            return found
-    return queries.get_release_by_name(session, name=text) if text.strip() else None
+    return queries.find_release(session, text=text)
 
 
 def _unknown_release(session: Session, text: str) -> Answer:

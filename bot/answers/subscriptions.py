@@ -247,7 +247,36 @@ def subscribe(session: Session, args: str, ctx: Context) -> Answer:
     target = target_for(ctx)
     if target is None:
         return _no_target()
-    return subscribe_to(session, target, args, actor=ctx.user, at=now())
+    answer = subscribe_to(session, target, args, actor=ctx.user, at=now())
+    if ctx.thread_ts and not target.person and answer.ok:
+        return _in_thread(session, target, args, ctx.thread_ts, answer)
+    return answer
+
+
+def _in_thread(session: Session, target: Target, args: str, thread_ts: str, done: Answer) -> Answer:
+    """`@secbot subscribe MP159` typed in a thread: MP159's notices go in that thread (its
+    thread parent in this channel becomes the thread's first message)."""
+    from storage.change_threads import adopt_thread
+
+    topic = parse_topic(session, split_options(args)[0])
+    said = str(getattr(done.model, "text", ""))
+    if isinstance(topic, Answer) or topic.topic not in {"ref", "release"}:
+        return message(
+            f"{said} Only a modification or a release can be followed in a thread, so this "
+            "subscribes the channel.",
+            "subscriptions",
+            ok=True,
+        )
+    subject = topic.value if topic.topic == "ref" else f"release:{topic.value}"
+    adopt_thread(
+        session,
+        surface=target.surface,
+        channel=target.channel,
+        ref=subject,
+        ts=thread_ts,
+        workspace=target.workspace,
+    )
+    return message(f"{said} Its change notices will be posted in this thread.", ok=True)
 
 
 def unsubscribe(session: Session, args: str, ctx: Context) -> Answer:

@@ -3,8 +3,11 @@
 Runs the ASGI app (bot.web) under uvicorn. With SLACK_APP_TOKEN set, Slack is reached over Socket
 Mode instead of POST /slack/events; the HTTP server still serves /healthz and /calendar.ics.
 
-``--workers N`` (default: the number of CPUs) runs N processes on one listening socket: uvicorn's
-supervisor starts them, restarts one that dies, and the kernel shares connections among them.
+``--workers N`` runs N processes on one listening socket: uvicorn's supervisor starts them,
+restarts one that dies, and the kernel shares connections among them. The default is one per
+CPU on PostgreSQL and one on SQLite: SQLite lets one writer in at a time and makes writers in
+other processes sleep and retry (every slash command writes its replay receipt), which made
+two processes slower than one (docs/benchmarks.md); ``--workers N`` is still obeyed.
 Nothing a request relies on is kept in one process: event de-duplication, replay receipts, OAuth
 state, installations and ingest offers are rows in the database, and each process's answer cache
 is keyed by the store revision, so any process answers any request the same. Socket Mode keeps
@@ -29,8 +32,10 @@ if TYPE_CHECKING:
 WORKER_APP = "bot.commands_cli.web:worker_app"
 
 
-def default_workers() -> int:
-    """One web process per CPU this process may run on."""
+def default_workers(database_url: str) -> int:
+    """One web process per CPU this process may run on; one on SQLite (see above)."""
+    if database_url.startswith("sqlite"):
+        return 1
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not Linux
@@ -43,7 +48,10 @@ def serve(
     workers: Annotated[
         int | None,
         typer.Option(
-            "--workers", min=1, max=64, help="web processes (default: the number of CPUs)"
+            "--workers",
+            min=1,
+            max=64,
+            help="web processes (default: the number of CPUs; 1 on SQLite)",
         ),
     ] = None,
 ) -> None:
@@ -54,7 +62,7 @@ def serve(
     problem = settings.slack.serving_problem()
     if problem is not None:
         raise refuse(problem)
-    count = 1 if settings.slack.socket_mode else (workers or default_workers())
+    count = 1 if settings.slack.socket_mode else (workers or default_workers(settings.database.url))
     app = build_app(settings)  # in this process too: a misconfiguration stops here, once
     typer.echo(
         f"secbot serve: http://{host}:{port}"

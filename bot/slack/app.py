@@ -21,6 +21,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 
 from bot.settings import Settings
 from bot.slack import (
+    assistant,
     commands,
     dedupe,
     home,
@@ -29,6 +30,7 @@ from bot.slack import (
     messages,
     nudges,
     respond,
+    shortcuts,
     unfurls,
     uninstall,
 )
@@ -41,7 +43,18 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 # ingest first
-LISTENERS = (ingest, commands, messages, home, unfurls, interactivity, nudges, uninstall)
+LISTENERS = (
+    ingest,
+    assistant,  # a middleware: threads in the assistant pane, before plain DMs
+    commands,
+    messages,
+    home,
+    unfurls,
+    shortcuts,
+    interactivity,
+    nudges,
+    uninstall,
+)
 
 
 class SlackNotConfigured(RuntimeError):

@@ -45,6 +45,7 @@ def context_for(
     channel: str | None,
     workspace: str | None = None,
     is_direct: bool | None = None,
+    thread_ts: str | None = None,
 ) -> Context:
     """The Context for a Slack user in a channel (a DM unless told otherwise by the channel)."""
     return make_context(
@@ -54,6 +55,7 @@ def context_for(
         channel=channel,
         workspace=workspace,
         is_direct=is_direct_channel(channel) if is_direct is None else is_direct,
+        thread_ts=thread_ts,
     )
 
 

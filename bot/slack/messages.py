@@ -53,6 +53,7 @@ def register(app: App, services: Services) -> None:
                 channel=channel,
                 workspace=workspace_of(context),
                 is_direct=False,
+                thread_ts=event.get("thread_ts"),  # asked inside a thread (subscribe there)
             )
             payload, _ = reply(services, text, ctx)
             client.chat_postMessage(channel=channel, thread_ts=thread, **payload)

@@ -37,6 +37,7 @@ STATE_EXPIRY_SECONDS = 600
 # Bot scopes, and why: slack/manifest.yml must list exactly these (tests/bot/slack/test_tenancy).
 SCOPES = (
     "app_mentions:read",  # @secbot questions
+    "assistant:write",  # the assistant pane: suggested prompts, status, thread titles
     "canvases:write",  # live tracker canvases (`tracker release …`), created and rewritten
     "channels:history",  # reading our own reminders back (exactly once after a crash)
     "chat:write",  # answers and reminders

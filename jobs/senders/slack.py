@@ -225,7 +225,7 @@ class SlackSender:
         if thread is not None and self.threads is not None:
             ts = slack_threads.post_threaded(
                 self.client,
-                self.threads,
+                slack_threads.in_workspace(self.threads, delivery.workspace),
                 recipient=delivery.recipient,
                 channel=channel,
                 thread=thread,
@@ -246,7 +246,7 @@ class SlackSender:
         if thread is not None and self.threads is not None:
             slack_threads.adopt_found(
                 self.client,
-                self.threads,
+                slack_threads.in_workspace(self.threads, delivery.workspace),
                 recipient=delivery.recipient,
                 channel=self._channel_for(delivery.recipient),
                 thread=thread,
@@ -273,7 +273,7 @@ class SlackSender:
         if thread is not None and self.threads is not None:
             reply = slack_threads.find_reply(
                 self.client,
-                self.threads,
+                slack_threads.in_workspace(self.threads, delivery.workspace),
                 recipient=delivery.recipient,
                 channel=channel,
                 ref=str(thread["ref"]),

@@ -12,6 +12,7 @@ the channel, and finishes what the crashed try left undone (recording the parent
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from slack_sdk import WebClient
@@ -33,6 +34,47 @@ class Threads(Protocol):
     def forget(self, channel: str, ref: str) -> None: ...
 
 
+class _Book(Protocol):
+    """A thread book keeping every workspace's parents apart (storage.change_threads)."""
+
+    def parent(self, channel: str, ref: str, workspace: str = ...) -> str | None: ...
+    def remember(self, channel: str, ref: str, ts: str, workspace: str = ...) -> str: ...
+    def touch(self, channel: str, ref: str, workspace: str = ...) -> None: ...
+    def forget(self, channel: str, ref: str, workspace: str = ...) -> None: ...
+    def ours(self, channel: str, ref: str, workspace: str = ...) -> bool: ...
+
+
+@dataclass(frozen=True)
+class _InWorkspace:
+    """One workspace's parents: a delivery's thread is looked up where it is sent."""
+
+    book: _Book
+    workspace: str
+
+    def parent(self, channel: str, ref: str) -> str | None:
+        return self.book.parent(channel, ref, workspace=self.workspace)
+
+    def remember(self, channel: str, ref: str, ts: str) -> str:
+        return self.book.remember(channel, ref, ts, workspace=self.workspace)
+
+    def touch(self, channel: str, ref: str) -> None:
+        self.book.touch(channel, ref, workspace=self.workspace)
+
+    def forget(self, channel: str, ref: str) -> None:
+        self.book.forget(channel, ref, workspace=self.workspace)
+
+    def ours(self, channel: str, ref: str) -> bool:
+        return self.book.ours(channel, ref, workspace=self.workspace)
+
+
+def in_workspace(threads: Threads, workspace: str) -> Threads:
+    """The thread records of the workspace a delivery goes out in (a ts from one workspace is
+    no good in another); a book that keeps no workspaces is used as it is."""
+    if isinstance(threads, _InWorkspace) or not hasattr(threads, "ours"):
+        return threads
+    return _InWorkspace(threads, workspace)  # type: ignore[arg-type]
+
+
 def thread_of(payload: dict[str, Any]) -> dict[str, Any] | None:
     thread = payload.get("thread")
     return thread if isinstance(thread, dict) and thread.get("ref") else None
@@ -52,7 +94,7 @@ def post_threaded(
     parent = threads.parent(recipient, ref)
     if parent is not None:
         # A stage change a subscription asked to broadcast also shows in the channel.
-        broadcast = {"reply_broadcast": True} if thread.get("broadcast") else {}
+        broadcast: dict[str, Any] = {"reply_broadcast": True} if thread.get("broadcast") else {}
         try:
             response = client.chat_postMessage(
                 channel=channel, thread_ts=parent, **message, **broadcast
@@ -81,6 +123,9 @@ def update_parent(
     latest = thread.get("parent") or {}
     if parent is None or not latest.get("text"):
         return
+    ours = getattr(threads, "ours", None)
+    if callable(ours) and not ours(recipient, ref):
+        return  # a person's thread subscribed in: its first message is theirs
     try:
         client.chat_update(
             channel=channel, ts=parent, text=latest["text"], blocks=latest.get("blocks") or []

@@ -43,7 +43,7 @@ BOT_USER_ID = "UBOT"
 BOT_ID = "BBOT"
 INSTALLED_TOKEN = "xoxb-installed-0001"
 # Arguments that slack_sdk sends as JSON strings inside form bodies.
-_JSON_ARGS = ("blocks", "view", "unfurls", "metadata", "attachments")
+_JSON_ARGS = ("blocks", "view", "unfurls", "metadata", "attachments", "prompts", "loading_messages")
 
 
 @dataclass(frozen=True)
@@ -651,7 +651,21 @@ def _pin(state: _State, args: dict[str, Any]) -> dict[str, Any]:
     return {"ok": True}
 
 
+def _needs(*names: str) -> Callable[[_State, dict[str, Any]], dict[str, Any]]:
+    """A method that only checks its required arguments (Slack's invalid_arguments)."""
+
+    def answer(state: _State, args: dict[str, Any]) -> dict[str, Any]:
+        missing = [name for name in names if args.get(name) in (None, "", [])]
+        return {"ok": False, "error": "invalid_arguments"} if missing else {"ok": True}
+
+    return answer
+
+
 _BUILDERS: dict[str, Callable[[_State, dict[str, Any]], dict[str, Any]]] = {
+    "assistant.threads.setSuggestedPrompts": _needs("channel_id", "prompts"),
+    "assistant.threads.setStatus": _needs("channel_id", "thread_ts"),
+    "assistant.threads.setTitle": _needs("channel_id", "thread_ts", "title"),
+    "entity.presentDetails": _needs("trigger_id"),
     "conversations.canvases.create": _channel_canvas,
     "canvases.create": lambda s, a: {"ok": True, "canvas_id": _new_canvas(s, "", a)},
     "canvases.edit": _canvas_edit,

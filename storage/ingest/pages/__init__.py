@@ -63,5 +63,5 @@ def read_page(
     if kind == "release":
         return read_release(text.lines, text.heading, url=url, fetched_at=fetched_at)
     if kind == "consultation":
-        return read_consultation(text.lines, text.heading, url=url)
+        return read_consultation(text.lines, text.heading, url=url, fetched_at=fetched_at)
     return PageReading(kind, None, (), "")

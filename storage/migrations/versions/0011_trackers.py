@@ -1,5 +1,6 @@
 """trackers: live tracker canvases or pinned messages kept current by the worker; how a
-subscription's change notices read (format full | condensed, broadcast)
+subscription's change notices read (format full | condensed, broadcast); thread parents that
+are a person's thread (subscribed in), never rewritten
 
 Revision ID: 0011
 Revises: 0010
@@ -51,9 +52,15 @@ def upgrade() -> None:
         "subscriptions",
         sa.Column("broadcast", sa.Boolean(), nullable=False, server_default=sa.false()),
     )
+    op.add_column(
+        "change_threads",
+        sa.Column("ours", sa.Boolean(), nullable=False, server_default=sa.true()),
+    )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("change_threads") as batch:
+        batch.drop_column("ours")
     with op.batch_alter_table("subscriptions") as batch:
         batch.drop_column("broadcast")
         batch.drop_column("format")

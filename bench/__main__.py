@@ -34,6 +34,7 @@ from bench import (
     sync_speed,
 )
 from bench.report import Table, append_results, machine, verdict
+from bot.commands_cli.web import default_workers
 from storage.db import make_engine
 
 PG_URL = os.environ.get(
@@ -198,27 +199,36 @@ def _latency_row(
                 aims[key] = (ratio, aim, command)
 
 
-def slash_latency(table: Table, stores: dict[str, Any], aims: Aims) -> None:
-    texts = latency.sample_texts()
+def _floor(table: Table, backend: str, url: str, texts: dict[str, list[str]]) -> dict[int, Any]:
+    """The floor served as `secbot serve` would serve this store (as many processes)."""
     floor = {
         s["concurrency"]: s
-        for s in map(
-            latency.summarise,
-            latency.load("floor", stores["sample/sqlite"][0], {"status": texts["status"]}),
-        )
+        for s in map(latency.summarise, latency.load("floor", url, {"status": texts["status"]}))
     }
+    workers = default_workers(url)
     for c, s in sorted(floor.items()):
         table.add(
             "latency",
-            f"floor @{c}",
+            f"floor for {backend} ({workers} process{'es' if workers > 1 else ''}) @{c}",
             f"{s['throughput']:.0f}/s; ack {s['ack_p50']:.1f}/"
             f"{s['ack_p95']:.1f}/{s['ack_p99']:.1f} ms; client {s['answer_p99']:.1f} ms p99",
         )
+    return floor
+
+
+def slash_latency(table: Table, stores: dict[str, Any], aims: Aims) -> None:
+    texts = latency.sample_texts()
+    floors = {
+        backend: _floor(table, backend, stores[f"sample/{backend}"][0], texts)
+        for backend in ("sqlite", "postgres")
+        if f"sample/{backend}" in stores
+    }
     for name in ("sample/sqlite", "sample/postgres", "stress/sqlite", "stress/postgres"):
         if name not in stores:
             table.add("latency", name, "skipped: PostgreSQL unreachable")
             continue
         url, info = stores[name]
+        floor = floors[name.split("/")[1]]
         asked = (
             texts
             if info is None

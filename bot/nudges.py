@@ -36,14 +36,17 @@ def handle_nudge_action(
     note: str | None = None,
     until: date | None = None,
     is_admin: bool = False,
+    workspace: str | None = None,
 ) -> Answer:
     """Answer a nudge button for the person who pressed it.
 
     note: what was decided (Decision made; required) or why it is not them (Not me; optional).
     until: the last quiet day of a snooze (default a week from today).
+    workspace: the presser's workspace key; a decision another workspace's administrator added
+    is not theirs to answer (None: not checked, the console and the command line).
     """
     decision = store.get_decision(session, decision_id=decision_id)
-    if decision is None:
+    if decision is None or not in_workspace(decision, workspace):
         return message(
             f"I can't find decision {decision_id}; it may have been removed.",
             "pending",
@@ -59,6 +62,12 @@ def handle_nudge_action(
     if action == "not_me":
         return not_me(session, decision, actor=actor, at=at, note=note or "")
     return message(f"I don't know the answer “{action}” to a nudge.", kind="usage")
+
+
+def in_workspace(decision: Decision, workspace: str | None) -> bool:
+    """A decision read from a paper (no workspace) is everyone's; one an administrator added
+    belongs to that administrator's workspace."""
+    return workspace is None or decision.workspace is None or decision.workspace == workspace
 
 
 def local_day(at: datetime) -> date:

@@ -73,6 +73,7 @@ class StatusView:
     milestones: list[MilestoneView] = field(default_factory=list)
     decisions: list[DecisionView] = field(default_factory=list)
     as_of: date | None = None
+    consultations: list[str] = field(default_factory=list)  # what, closing date, respond to
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,9 @@ class ReleaseView:
     removed: list[ScopeRow]
     as_of: date | None = None
     page: Any = None  # bot.answers.tables.Page: the in-scope rows the table shows
+    # True when the store knows it went live (its go-live passed and a modification in its
+    # scope is implemented): "went live"; otherwise a passed date "was due to go live".
+    went_live: bool | None = None
 
     @property
     def changes(self) -> list[ScopeRow]:
@@ -129,11 +133,13 @@ class ReleaseSummary:
     go_live: date | None
     in_scope: int
     past: bool
+    went_live: bool | None = None  # as ReleaseView.went_live
 
 
 @dataclass(frozen=True)
 class ReleasesView:
     releases: list[ReleaseSummary]
+    as_of: date | None = None  # the day the dates are told as of (went / goes live)
 
 
 @dataclass(frozen=True)
@@ -147,6 +153,8 @@ class MembershipView:
     state: str | None  # None when not in scope at all
     added: bool
     note: str | None
+    as_of: date | None = None
+    went_live: bool | None = None  # as ReleaseView.went_live
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,9 @@
 """The daily digest: at 09:00 on each Working Day, the SEC dates of the next five Working Days.
 
 It goes to channels subscribed to topic ``all`` (and to a ``digest`` topic, should one be
-added), and on the first Working Day of each week to those subscribed to ``weekly``, through the outbox like any reminder (key "digest:daily:<day>"), so it is sent once, or
-late within 24 h. Only the latest Working Day's digest is queued (a newer one supersedes it), and
+added), and on the first Working Day of each week to those subscribed to ``weekly``, through
+the outbox like any reminder (key "digest:daily:<day>"), so it is sent once, or late within
+24 h. Only the latest Working Day's digest is queued (a newer one supersedes it), and
 a day with nothing coming up sends none.
 """
 

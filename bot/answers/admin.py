@@ -11,7 +11,7 @@ words that reads as a date is the date, and whatever follows is the note.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -63,6 +63,30 @@ _DUE = re.compile(
 )
 _OWNER = re.compile(r"\bowner\s+(?P<owner>[A-Za-z]+)", re.I)
 _MENTION = re.compile(r"<@(?P<id>[UW][A-Z0-9]+)(?:\|[^>]*)?>")
+# The longest text an administrator command takes (a status, a note, a decision's wording): the
+# store's text columns are bounded, and nobody pastes a whole paper into a status by intent.
+MAX_ARGS = 2000
+AdminHandler = Callable[[Session, str, "Context"], Answer]
+
+
+def capped(handler: AdminHandler) -> AdminHandler:
+    """The handler, refusing (with nothing changed) a text longer than MAX_ARGS."""
+
+    def bounded(session: Session, args: str, ctx: Context) -> Answer:
+        if len(args) > MAX_ARGS:
+            return message(
+                f"That is {len(args):,} characters; administrator commands take at most "
+                f"{MAX_ARGS:,}. Please shorten it (a status or note is a sentence or two). "
+                "Nothing was changed.",
+                kind="usage",
+            )
+        return handler(session, args, ctx)
+
+    bounded.__doc__ = handler.__doc__
+    bounded.__name__ = getattr(handler, "__name__", "admin")
+    return bounded
+
+
 _USER_ID = re.compile(r"@?[UW][A-Z0-9]{2,}")
 
 
@@ -460,4 +484,4 @@ def register(router: Router) -> None:
         ("cancel-meeting", cancel_meeting, CANCEL_MEETING, "cancel one meeting of a series"),
         ("decision", decision, DECISION, "add a pending decision, or close one"),
     ):
-        router.register(name, handler, usage=usage, description=description, admin=True)
+        router.register(name, capped(handler), usage=usage, description=description, admin=True)

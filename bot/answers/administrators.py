@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
+from bot.answers.admin import capped
 from bot.views import Answer, message
 from sec.timefmt import LONDON, now, uk_date
 from storage import tenancy
@@ -91,5 +92,9 @@ def register(router: Router) -> None:
         "admins", admins, usage="admins", description="who administers secbot in this workspace"
     )
     router.register(
-        "admin", admin, usage=ADMIN, description="add or remove an administrator", admin=True
+        "admin",
+        capped(admin),
+        usage=ADMIN,
+        description="add or remove an administrator",
+        admin=True,
     )

@@ -47,20 +47,40 @@ class HomeModel:
 def home_for(sessions: sessionmaker[Session], ctx: Context) -> HomeModel:
     """The home view for the person in ``ctx``, read in one session."""
     with sessions() as session:
-        return build_home(session, user_id=ctx.user or "", as_of=ctx.as_of, is_admin=ctx.is_admin)
+        return build_home(
+            session,
+            user_id=ctx.user or "",
+            as_of=ctx.as_of,
+            is_admin=ctx.is_admin,
+            workspace=ctx.workspace,
+        )
 
 
-def build_home(session: Session, *, user_id: str, as_of: date, is_admin: bool) -> HomeModel:
-    """Everything the home tab shows for one person on one day."""
+def build_home(
+    session: Session,
+    *,
+    user_id: str,
+    as_of: date,
+    is_admin: bool,
+    workspace: str | None = None,
+) -> HomeModel:
+    """Everything the home tab shows for one person on one day; with a workspace, only what
+    that workspace knows of them (their contact links there, decisions from papers or its
+    administrators), never another workspace's."""
     mine, decisions = [], []
     schedule = get_schedule(session)
-    for mod, role in admin.list_modifications_for_slack_user(session, slack_user_id=user_id):
+    linked = admin.list_modifications_for_slack_user(
+        session, slack_user_id=user_id, workspace=workspace
+    )
+    for mod, role in linked:
         note = "you are the Proposer" if role == "proposer" else "you follow it"
         mine.append(ModRow(mod.ref, mod.title, stage_label(mod.stage), web_url(mod.slug), note))
         if role == "proposer":
             decisions += [
                 decision_view(d, as_of=as_of, calendar=schedule.calendar)
-                for d in queries.list_open_decisions(session, as_of=as_of, modification=mod)
+                for d in queries.list_open_decisions(
+                    session, as_of=as_of, modification=mod, workspace=workspace
+                )
                 if d.owner == Owner.PROPOSER
             ]
     return HomeModel(

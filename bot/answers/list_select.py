@@ -29,8 +29,18 @@ _MEETING_MILESTONES = {
     "working_group": {MilestoneKind.WORKING_GROUP.value},
     "panel": {MilestoneKind.PANEL_RETURN.value, MilestoneKind.MODIFICATION_REPORT.value},
     "change_board": {MilestoneKind.CHANGE_BOARD_VOTE.value},
-    "csc": {MilestoneKind.SUB_COMMITTEE.value},
+    "csc": {MilestoneKind.SUB_COMMITTEE.value, MilestoneKind.MODIFICATION_REPORT.value},
 }
+
+
+def _at_meeting(milestone_kind: str, text: str, meeting: str) -> bool:
+    """A Modification Report goes to the Panel (before 2021) or to the CSC (its papers say
+    which): route it by the text, so at:csc and at:panel do not both claim it."""
+    if milestone_kind != MilestoneKind.MODIFICATION_REPORT.value or meeting not in {"panel", "csc"}:
+        return True
+    to_csc = "csc" in text.lower() or "sub-committee" in text.lower()
+    return to_csc if meeting == "csc" else not to_csc
+
 
 _MEETING_NAMES = {
     "working_group": "Working Group",
@@ -115,9 +125,8 @@ def select_rows(session: Session, filters: ListFilters, *, as_of: date) -> Selec
         words.append(f"raised in {period.label}")
     if filters.due:
         tests.append(_due_test(session, filters, as_of))
-        at = {"panel": "at the Panel", "working_group": "at the Working Group"}.get(
-            filters.due_at or "", "at a meeting" if filters.due_at else ""
-        )
+        name = _MEETING_NAMES.get(filters.due_at or "")
+        at = f"at the {name}" if name else ("at a meeting" if filters.due_at else "")
         words.append(" ".join(f"with something due {at} in {filters.due.label}".split()))
     notes: list[str] = []
     if filters.next_meeting:
@@ -242,6 +251,8 @@ def _due_test(session: Session, filters: ListFilters, as_of: date) -> Test:
         session, as_of=as_of, start=period.start, end=period.end
     ):
         if kinds is not None and m.kind not in kinds:
+            continue
+        if filters.due_at and not _at_meeting(m.kind, m.text, filters.due_at):
             continue
         if period.start <= queries.milestone_window_end(m) and m.start <= period.end:
             due.setdefault(m.modification_id, []).append(

@@ -44,7 +44,7 @@ def status(session: Session, args: str, ctx: Context) -> Answer:
     entry = queries.get_status_as_of(session, modification=mod, as_of=ctx.as_of)
     if entry is None and mod.history:
         return message(
-            f"{mod.ref} was not known on {ctx.as_of:%d %B %Y}; try without --as-of.",
+            f"{mod.ref} was not known on {ctx.as_of:%-d %B %Y}; try without --as-of.",
             kind="not_found",
         )
     # A modification only mentioned in passing (e.g. removed from a release) has no status yet.
@@ -68,7 +68,7 @@ def status(session: Session, args: str, ctx: Context) -> Answer:
         dcc_impact=mod.dcc_impact if _details_known(mod, ctx.as_of) else None,
         url=web_url(mod.slug),
         release=_release_link(session, mod, ctx.as_of),
-        milestones=_milestones(session, mod, ctx.as_of),
+        milestones=_milestones(session, mod, ctx.as_of, entry.as_of if entry else None),
         decisions=[
             decision_view(d, as_of=ctx.as_of)
             for d in queries.list_open_decisions(
@@ -76,8 +76,21 @@ def status(session: Session, args: str, ctx: Context) -> Answer:
             )
         ],
         as_of=ctx.as_of,
+        consultations=_consultations(session, mod, ctx.as_of),
     )
     return Answer("status", view, meta={"ref": mod.ref})
+
+
+def _consultations(session: Session, mod: Modification, as_of: date) -> list[str]:
+    """Each consultation known on the day: what, when it closes (closed, once past), where to
+    send responses."""
+    lines = []
+    for c in facts.list_consultations(session, as_of=as_of, modification=mod):
+        closes = f"{c.closes:%A %-d %B %Y}"
+        when = f"closed on {closes}" if c.closes < as_of else f"responses by {closes}"
+        where = f"; respond to {c.respond_to}" if c.respond_to else ""
+        lines.append(f"{c.title}, {when}{where}")
+    return lines
 
 
 def _details_known(mod: Modification, as_of: date) -> bool:
@@ -87,15 +100,20 @@ def _details_known(mod: Modification, as_of: date) -> bool:
     return said_on is not None and said_on <= as_of
 
 
-def _milestones(session: Session, mod: Modification, as_of: date) -> list[MilestoneView]:
+def _milestones(
+    session: Session, mod: Modification, as_of: date, status_said_on: date | None
+) -> list[MilestoneView]:
     """The next milestones; and, of each kind with nothing ahead, the latest plan, marked as
-    passed (a passed plan is still the latest date known)."""
+    passed (a passed plan is still the latest date known). A passed plan from a paper older
+    than the latest status is no longer the latest word (SECMP0007's 2019 Working Group once
+    a 2021 paper says it was approved), so it is left to `history`."""
     ahead = queries.list_upcoming_milestones(session, modification=mod, as_of=as_of)
     kinds_ahead = {m.kind for m in ahead}
     passed = [
         m
         for m in queries.list_latest_passed_milestones(session, modification=mod, as_of=as_of)
         if m.kind not in kinds_ahead
+        and (m.as_of is None or status_said_on is None or m.as_of >= status_said_on)
     ]
     views = [_passed_view(m) for m in passed[-2:]]
     return views + [milestone_view(m) for m in ahead]
@@ -103,6 +121,10 @@ def _milestones(session: Session, mod: Modification, as_of: date) -> list[Milest
 
 def _passed_view(milestone: Milestone) -> MilestoneView:
     view = milestone_view(milestone)
+    said_on = milestone.as_of
+    if said_on is not None and queries.milestone_window_end(milestone) < said_on:
+        # The paper reported it as already past: a record, not a plan.
+        return replace(view, when=f"{view.when} (past, as reported on {said_on:%-d %B %Y})")
     return replace(view, when=f"{view.when} (planned, the latest date known; that date has passed)")
 
 

@@ -20,18 +20,38 @@ from bot.views import (
     message,
     web_url,
 )
-from sec.lifecycle import ScopeState
+from sec.lifecycle import ScopeState, Stage
 from sec.releases import release_title
-from storage import queries
+from storage import facts, queries
 from storage.models import Release, ScopeEntry
 
 if TYPE_CHECKING:
     from bot.router import Context, Router
 
 
-def find_release(session: Session, text: str) -> Release | None:
-    """A release named by month ("Feb 2022", "feb22") or by its stored name."""
-    return queries.find_release(session, text=text)
+def find_release(session: Session, text: str, as_of: date | None = None) -> Release | None:
+    """A release named by month ("Feb 2022", "feb22") or by its stored name; with the asker's
+    day, also "next" (the first going live on or after it) and a month without a year
+    ("February": the next release in that month, else the latest one)."""
+    found = queries.find_release(session, text=text)
+    if found is not None or as_of is None:
+        return found
+    word = text.strip().lower()
+    dated = [r for r in queries.list_releases(session) if r.go_live is not None]
+    if word in {"next", "upcoming", "the next"}:
+        return next((r for r in dated if r.go_live and r.go_live >= as_of), None)
+    month = _MONTHS.get(word[:3]) if word.isalpha() and len(word) >= 3 else None
+    same_month = [r for r in dated if r.go_live and r.go_live.month == month]
+    ahead = [r for r in same_month if r.go_live and r.go_live >= as_of]
+    return (ahead or same_month[-1:] or [None])[0]
+
+
+_MONTHS = {
+    name: number
+    for number, name in enumerate(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1
+    )
+}
 
 
 def _unknown_release(session: Session, text: str) -> Answer:
@@ -60,7 +80,7 @@ def _row(entry: ScopeEntry, next_dates: dict[str, str] | None = None) -> ScopeRo
 def release(session: Session, args: str, ctx: Context) -> Answer:
     """A release's go-live date, its scope with each modification's state, and scope changes."""
     args, page = tables.split_page(args)  # "release Nov 2022 page 2": the scope table pages
-    found = find_release(session, args)
+    found = find_release(session, args, ctx.as_of)
     if found is None:
         return _unknown_release(session, args.strip())
     entries = queries.list_scope_as_of(session, release=found, as_of=ctx.as_of)
@@ -74,6 +94,7 @@ def release(session: Session, args: str, ctx: Context) -> Answer:
         removed=[_row(e) for e in entries if e.state == ScopeState.REMOVED],
         as_of=ctx.as_of,
         page=tables.page_of(len(in_scope), page, f"release {found.name}"),
+        went_live=went_live(found, ctx.as_of),
     )
     return Answer("release", view, meta={"release": found.name})
 
@@ -85,6 +106,15 @@ def _known(entry: ScopeEntry, as_of: date) -> bool:
     return entry.as_of is None or entry.as_of <= as_of
 
 
+def went_live(found: Release, as_of: date) -> bool | None:
+    """True when the go-live has passed and a modification in its scope is implemented (the
+    release happened); None when the store cannot tell ("was due to go live")."""
+    if found.go_live is None or found.go_live >= as_of:
+        return None
+    in_scope = [e for e in found.scope if e.state in _IN_SCOPE and _known(e, as_of)]
+    return True if any(e.modification.stage == Stage.IMPLEMENTED for e in in_scope) else None
+
+
 def releases(session: Session, args: str, ctx: Context) -> Answer:
     """Every SEC Release with its go-live date and the size of its scope."""
     rows = [
@@ -94,13 +124,14 @@ def releases(session: Session, args: str, ctx: Context) -> Answer:
             # Candidates are not scope until a paper says they are in (docs/answers.md).
             in_scope=sum(1 for e in r.scope if e.state in _IN_SCOPE and _known(e, ctx.as_of)),
             past=r.go_live is not None and r.go_live < ctx.as_of,
+            went_live=went_live(r, ctx.as_of),
         )
         for r in queries.list_releases(session)
         if r.as_of is None or r.as_of <= ctx.as_of  # a release not yet heard of on the day
     ]
     if not rows:
         return message("I have no SEC Releases on record yet.", kind="not_found")
-    return Answer("releases", ReleasesView(releases=rows))
+    return Answer("releases", ReleasesView(releases=rows, as_of=ctx.as_of))
 
 
 def in_release(session: Session, args: str, ctx: Context) -> Answer:
@@ -110,7 +141,7 @@ def in_release(session: Session, args: str, ctx: Context) -> Answer:
     if found_mod.modification is None:
         assert found_mod.failure is not None
         return found_mod.failure
-    found = find_release(session, release_text)
+    found = find_release(session, release_text, ctx.as_of)
     if found is None:
         return _unknown_release(session, release_text.strip())
     mod = found_mod.modification
@@ -122,14 +153,25 @@ def in_release(session: Session, args: str, ctx: Context) -> Answer:
         ),
         None,
     )
+    state, note = (entry.state, entry.note) if entry else (None, None)
+    if entry is None:  # a candidate is not scope, but "not in scope" alone would hide it
+        named = [
+            c
+            for c in facts.list_candidacies(session, modification=mod, as_of=ctx.as_of)
+            if c.release_id == found.id
+        ]
+        if named:
+            state, note = "candidate", named[-1].note
     view = MembershipView(
         ref=mod.ref,
         title=mod.title,
         release_title=release_title(found.name),
         go_live=found.go_live,
-        state=entry.state if entry else None,
+        state=state,
         added=entry.added if entry else False,
-        note=entry.note if entry else None,
+        note=note,
+        as_of=ctx.as_of,
+        went_live=went_live(found, ctx.as_of),
     )
     return Answer("membership", view, meta={"ref": mod.ref, "release": found.name})
 

@@ -1,7 +1,10 @@
 """Subscriptions: a channel (or a person, in a direct message) asks for reminders on a topic.
 
-TOPIC is all | meetings | deadlines | changes | <ref> | release <name>. Typed in a channel it
-subscribes the channel; typed in a DM it subscribes the person. The same functions serve `secbot subscribe`.
+TOPIC is all | meetings | deadlines | changes | weekly | <ref> | release <name>, optionally
+followed by condensed | full | broadcast (how its change notices read). Typed in a channel it
+subscribes the channel; typed in a DM it subscribes the person; @mentioned in a thread, a
+modification's or release's notices go in that thread. The same functions serve
+`secbot subscribe`.
 """
 
 from __future__ import annotations
@@ -149,8 +152,12 @@ def subscribe_to(
     )
 
 
-_OPTIONS = {"condensed": ("format", "condensed"), "full": ("format", "full")}
-_OPTIONS |= {"broadcast": ("broadcast", True), "nobroadcast": ("broadcast", False)}
+_OPTIONS: dict[str, tuple[str, object]] = {
+    "condensed": ("format", "condensed"),
+    "full": ("format", "full"),
+    "broadcast": ("broadcast", True),
+    "nobroadcast": ("broadcast", False),
+}
 
 
 def split_options(text: str) -> tuple[str, dict[str, object]]:

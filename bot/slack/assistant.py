@@ -95,7 +95,13 @@ def prompts_for(services: Services, *, user: str, workspace: str | None) -> list
     """The suggested prompts for a person, from the store as it is now."""
     ctx = context_for(services, user=user, channel=None, workspace=workspace, is_direct=True)
     with services.sessions() as session:
-        home = build_home(session, user_id=user, as_of=ctx.as_of or today(), is_admin=ctx.is_admin)
+        home = build_home(
+            session,
+            user_id=user,
+            as_of=ctx.as_of or today(),
+            is_admin=ctx.is_admin,
+            workspace=ctx.workspace,
+        )
         mine = list_subscriptions(
             session, surface="slack", channel=user, workspace=workspace or DEFAULT_WORKSPACE
         )

@@ -6,15 +6,21 @@ import logging
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from bot.answers.ingest import INGEST_LINK
 from bot.context import Context, make_context
 from bot.router import Reply
 from bot.slack.blocks import message_payload
+from bot.views import message
 
 if TYPE_CHECKING:
     from bot.services import Services
 
 log = logging.getLogger(__name__)
 
+INGEST_BY_COMMAND = (
+    "To read a paper, type `/sec ingest <link>`, or send me the file in a direct message: "
+    "you get the changes it would make with Apply and Discard buttons."
+)
 APOLOGY = (
     "Sorry, something went wrong on my side answering that. It has been logged; please try "
     "again in a moment."
@@ -67,6 +73,10 @@ def ask(services: Services, text: str, ctx: Context) -> Reply:
 def reply(services: Services, text: str, ctx: Context) -> tuple[dict[str, Any], bool]:
     """``text`` and ``blocks`` answering the text, and the public flag."""
     answered = ask(services, text, ctx)
+    if answered.answer.ok and answered.answer.meta.get(INGEST_LINK):
+        # Papers are read for `/sec ingest` (its ephemeral reply carries the buttons) or sent
+        # as a file; a message or mention naming a link is told so, and nothing is fetched.
+        return message_payload(message(INGEST_BY_COMMAND, ok=True)), False
     return message_payload(answered.answer), answered.public
 
 

@@ -1,5 +1,9 @@
 """Administrators add papers from chat: send a file to secbot, or `/sec ingest <link>`.
 
+`/sec ingest` goes through the router like every command (bot.answers.ingest: administrators
+checked there); the `/sec` listener (bot.slack.commands) hands the link to ``offer_link``,
+which fetches and reads it here on the ingest pool.
+
 The file is fetched (bot/slack/ingest_fetch.py), read and diffed against the store, kept as a
 pending ingest, and shown as a diff with **Apply** and **Discard** (bot/slack/ingest_view.py):
 ephemerally for `/sec`, in the conversation for a file sent in a direct message. Apply writes the
@@ -13,14 +17,15 @@ is refused, and why, is told to the person who sent it.
 
 One upload in a DM arrives twice when both ``message.im`` and ``file_shared`` are subscribed; each
 (file, share) is claimed once in the event-receipt table, so it is read and answered once. This
-module is registered before the general ``/sec`` and message listeners, whose catch-alls would
-otherwise take these requests (Bolt runs the first listener that matches).
+module is registered before the general message listener, whose catch-all would otherwise take
+files sent in a DM (Bolt runs the first listener that matches).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -28,6 +33,7 @@ from zoneinfo import ZoneInfo
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
+from bot.answers.ingest import USAGE
 from bot.escaping import escape_mrkdwn
 from bot.slack.blocks import fit, message_payload, section
 from bot.slack.chat import apologise, context_for, is_direct_channel, workspace_of
@@ -37,7 +43,6 @@ from bot.slack.ingest_fetch import (
     FetchRefused,
     fetch_slack_file,
     fetch_url,
-    link_in,
     share_ts,
     slack_file_id,
 )
@@ -52,6 +57,7 @@ from storage.ingest import UnreadableDocument
 from storage.ingest_models import APPLIED, EXPIRED, PendingIngest
 
 if TYPE_CHECKING:
+    from bot.context import Context
     from bot.services import Services
 
 log = logging.getLogger(__name__)
@@ -64,16 +70,11 @@ NOT_ADMIN = (
     "Sorry, only secbot administrators can add papers to the store. Please send the paper to a "
     "SECAS analyst."
 )
-USAGE = (
-    "Usage: `/sec ingest <link>`, the link to a Slack file or to a paper or page on "
-    "https://smartenergycodecompany.co.uk/. Or send me the file in a direct message."
+BUSY = (
+    "I am reading other papers just now; please send `/sec ingest` again in a minute. "
+    "Nothing was stored or changed."
 )
-
-
-def is_ingest_command(body: dict[str, Any]) -> bool:
-    """`/sec ingest …` (any case); every other /sec command is the router's."""
-    words = str(body.get("text") or "").split()
-    return bool(words) and words[0].lower() == "ingest"
+__all__ = ["USAGE", "Ingester", "offer_link", "register"]
 
 
 def is_file_in_dm(event: dict[str, Any]) -> bool:
@@ -107,7 +108,7 @@ def _workspace(services: Services, user: str | None, team: str | None) -> str:
     return context_for(services, user=user, channel=None, workspace=team).workspace or "default"
 
 
-class _Ingester:
+class Ingester:
     """Fetch, read, diff and keep a paper; apply or discard it on a click."""
 
     def __init__(self, services: Services) -> None:
@@ -211,34 +212,11 @@ def already(pending: PendingIngest | None) -> str:
 
 
 def register(app: App, services: Services) -> None:
-    ingester = _Ingester(services)
+    ingester = Ingester(services)
     warm_up()
 
     def acknowledge(ack: Ack) -> None:
         ack()
-
-    @ingest_work
-    def ingest_command(body: dict[str, Any], respond: Respond, client: WebClient) -> None:
-        user, channel = str(body.get("user_id") or ""), body.get("channel_id")
-        team = workspace_of(body)
-        try:
-            if not _is_admin(services, user, channel, team):
-                respond(**_text(NOT_ADMIN), response_type="ephemeral")
-                return
-            words = str(body.get("text") or "").split(None, 1)
-            link = link_in(words[1] if len(words) > 1 else "")
-            if not link:
-                respond(**_text(USAGE), response_type="ephemeral")
-                return
-            payload, _ = ingester.answer(
-                lambda: ingester.fetch(client, link),
-                user=user,
-                channel=channel,
-                workspace=_workspace(services, user, team),
-            )
-            respond(**payload, response_type="ephemeral")
-        except Exception:
-            apologise(respond, "/sec ingest", response_type="ephemeral")
 
     def post_offer(
         client: WebClient,
@@ -314,15 +292,46 @@ def register(app: App, services: Services) -> None:
                 respond, "an ingest button", response_type="ephemeral", replace_original=False
             )
 
-    app.command(COMMAND, matchers=[is_ingest_command])(ack=acknowledge, lazy=[ingest_command])
     app.event("message", matchers=[is_file_in_dm])(ack=acknowledge, lazy=[file_in_dm])
     app.event("file_shared")(ack=acknowledge, lazy=[file_shared])
     app.action(APPLY)(ack=acknowledge, lazy=[on_click])
     app.action(DISCARD)(ack=acknowledge, lazy=[on_click])
 
 
+def offer_link(
+    ingester: Ingester,
+    pool: Executor | None,
+    link: str,
+    *,
+    ctx: Context,
+    respond: Respond,
+    client: WebClient,
+) -> None:
+    """`/sec ingest <link>`, accepted by the router: fetch, read and offer it on the ingest pool
+    (inline without one), answering ephemerally; a full pool is told, not queued."""
+
+    def work() -> None:
+        try:
+            payload, _ = ingester.answer(
+                lambda: ingester.fetch(client, link),
+                user=ctx.user or "",
+                channel=ctx.channel,
+                workspace=ctx.workspace or "default",
+            )
+            respond(**payload, response_type="ephemeral")
+        except Exception:
+            apologise(respond, "/sec ingest", response_type="ephemeral")
+
+    if pool is None:
+        work()
+        return
+    refused = pool.submit(work)
+    if refused.done() and refused.exception() is not None:
+        respond(**_text(BUSY), response_type="ephemeral")
+
+
 def _click(
-    ingester: _Ingester,
+    ingester: Ingester,
     services: Services,
     body: dict[str, Any],
     action: dict[str, Any],

@@ -19,11 +19,11 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot.context import Asker, is_admin
 from bot.escaping import escape_mrkdwn, truncate
-from bot.nudges import MAX_NOTE, check_answerable, handle_nudge_action
+from bot.nudges import MAX_NOTE, check_answerable, handle_nudge_action, in_workspace
 from bot.render import render_text
 from bot.slack.blocks import section
+from bot.slack.chat import context_for, workspace_of
 from bot.views import Answer, message
 from sec.timefmt import now
 from storage import nudges as store
@@ -62,6 +62,18 @@ def _where(body: dict[str, Any]) -> tuple[str | None, str | None]:
     container = body.get("container") or {}
     channel = (body.get("channel") or {}).get("id") or container.get("channel_id")
     return channel, container.get("message_ts") or (body.get("message") or {}).get("ts")
+
+
+def _team(body: dict[str, Any]) -> str | None:
+    """The workspace an action or view submission came from (as bot.slack.chat reads it)."""
+    return workspace_of(
+        {
+            "team_id": (body.get("team") or {}).get("id")
+            or (body.get("user") or {}).get("team_id"),
+            "enterprise_id": (body.get("enterprise") or {}).get("id"),
+            "is_enterprise_install": body.get("is_enterprise_install"),
+        }
+    )
 
 
 def _summary(decision: Decision) -> str:
@@ -150,16 +162,25 @@ class NudgeListeners:
         self.services = services
         self.settings = services.settings
 
-    def answer(self, user: str, decision_id: int, action: str, **kwargs: Any) -> Answer:
+    def presser(self, body: dict[str, Any]) -> tuple[str, bool]:
+        """The presser's workspace key and whether they administer it."""
+        ctx = context_for(
+            self.services, user=body["user"]["id"], channel=None, workspace=_team(body)
+        )
+        return ctx.workspace or "default", ctx.is_admin
+
+    def answer(self, body: dict[str, Any], decision_id: int, action: str, **kwargs: Any) -> Answer:
         """bot.nudges' answer for the person who pressed, in its own transaction."""
+        workspace, admin = self.presser(body)
         with transaction(self.services.sessions) as session:
             return handle_nudge_action(
                 session,
                 decision_id=decision_id,
                 action=action,
-                actor=user,
+                actor=body["user"]["id"],
                 at=now(),
-                is_admin=is_admin(self.services, Asker("slack", user)),
+                is_admin=admin,
+                workspace=workspace,
                 **kwargs,
             )
 
@@ -183,18 +204,16 @@ class NudgeListeners:
         decision_id, user = decision_id_of(action), body["user"]["id"]
         channel, ts = _where(body)
         callback = DECIDED_VIEW if action.get("action_id") == MADE else NOT_ME_VIEW
+        workspace, admin = self.presser(body)
         with transaction(self.services.sessions) as session:
             decision = store.get_decision(session, decision_id=decision_id or 0)
+            if decision is not None and not in_workspace(decision, workspace):
+                decision = None  # another workspace's decision: not there, as far as they know
             problem: Answer | None = message(
                 f"I can't find decision {decision_id}.", kind="not_found"
             )
             if decision is not None:
-                problem = check_answerable(
-                    session,
-                    decision,
-                    actor=user,
-                    is_admin=is_admin(self.services, Asker("slack", user)),
-                )
+                problem = check_answerable(session, decision, actor=user, is_admin=admin)
             if decision is None or problem is not None:
                 self.tell(respond, problem or message("That decision is gone.", kind="not_found"))
                 return
@@ -206,14 +225,14 @@ class NudgeListeners:
         self, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
     ) -> None:
         """Snooze a week (button) or until the day picked (datepicker); note it on the DM."""
-        decision_id, user = decision_id_of(action), body["user"]["id"]
+        decision_id = decision_id_of(action)
         picked = action.get("selected_date")
         try:
             until = date.fromisoformat(str(picked)) if picked else None
         except ValueError:  # Slack sends YYYY-MM-DD; anything else is not from the picker
             respond(text=BAD_DATE, response_type="ephemeral", replace_original=False)
             return
-        result = self.answer(user, decision_id or 0, "snooze", until=until)
+        result = self.answer(body, decision_id or 0, "snooze", until=until)
         channel, ts = _where(body)
         if not result.ok or not channel or not ts:
             self.tell(respond, result)
@@ -228,9 +247,9 @@ class NudgeListeners:
         """Store the answer before acknowledging, so a refusal keeps the modal open with the
         reason; then update the DM (Bolt starts lazy listeners alongside this one, which would
         be too early to see the answer)."""
-        meta, user = _meta(view), body["user"]["id"]
+        meta = _meta(view)
         action = "decision_made" if view.get("callback_id") == DECIDED_VIEW else "not_me"
-        result = self.answer(user, int(meta.get("decision_id") or 0), action, note=_note(view))
+        result = self.answer(body, int(meta.get("decision_id") or 0), action, note=_note(view))
         if not result.ok:
             ack(response_action="errors", errors={NOTE_BLOCK: truncate(render_text(result), 150)})
             return

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
+from bot.answers import freshness
 from bot.understanding.question import Question, analyse
 from bot.understanding.readers import Reading
 from bot.views import Answer, message
@@ -54,11 +55,15 @@ def answer_question(router: Router, session: Session, text: str, ctx: Context) -
     if not readings or readings[0].confidence < THRESHOLD:
         return not_understood(text, readings)
     best = readings[0]
+    asked = ctx
     if best.as_of_end and question.period is not None:
         ctx = replace(ctx, as_of=min(ctx.as_of, question.period.end))
     args = f"{best.args} --all" if show_all and best.command == "list" else best.args
     answer = router.routes[best.command].handler(session, args, ctx)
     answer.meta.setdefault("understood_as", best.line)
+    if ctx.as_of != asked.as_of:
+        # The sources line too is as of the question's day, never a later paper's.
+        answer = freshness.complete(session, answer, today=ctx.as_of)
     return answer
 
 

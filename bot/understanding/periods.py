@@ -14,6 +14,25 @@ _BETWEEN = re.compile(
     re.IGNORECASE,
 )
 _ISO_DAY = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_MONTH_NAMES = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
+_UK_DAY = re.compile(
+    rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({'|'.join(m[:3] for m in _MONTH_NAMES)})[a-z]*"
+    rf"\s+({_YEAR})\b",
+    re.IGNORECASE,
+)
 _LONE_YEAR = re.compile(rf"(?<![\d.:/-])({_YEAR})(?![\d.:/-])")
 
 
@@ -54,6 +73,15 @@ def parse_period(text: str) -> Period | None:
             when = None
         if when:
             return Period(when, when, f"{when:%-d %B %Y}")
+    uk_day = _UK_DAY.search(text)  # "15 March 2017" is that day, not the month
+    if uk_day:
+        month_number = [m[:3] for m in _MONTH_NAMES].index(uk_day.group(2).lower()[:3]) + 1
+        try:
+            when = date(int(uk_day.group(3)), month_number, int(uk_day.group(1)))
+        except ValueError:
+            when = None
+        if when:
+            return Period(when, when, f"{when:%-d %B %Y}")
     month = parse_release_month(text)
     if month is not None:
         return month_period(month.year, month.month)
@@ -69,5 +97,10 @@ def strip_period(text: str) -> str:
         r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
         r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
     )
-    text = re.sub(rf"\b(?:{months})\s*'?(?:{_YEAR}|\d\d)\b", " ", text, flags=re.IGNORECASE)
+    text = re.sub(
+        rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?(?:{months})\s*'?(?:{_YEAR}|\d\d)\b",
+        " ",
+        text,
+        flags=re.IGNORECASE,
+    )
     return _LONE_YEAR.sub(" ", text)

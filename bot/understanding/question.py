@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from bot.understanding.periods import Period, parse_period
 from bot.understanding.sentences import SentenceReading, read_sentence
 from bot.understanding.titles import TitleMatch, match_titles
-from bot.understanding.vocabulary import expand_abbreviations
+from bot.understanding.vocabulary import correct_typos, expand_abbreviations
 from sec.references import find_refs, parse_ref
 from storage import queries
 
@@ -45,6 +45,7 @@ class Question:
 
 
 def analyse(session: Session, text: str) -> Question:
+    text = correct_typos(text)
     version_match = _VERSION.search(text)
     version = (version_match.group(1) or version_match.group(2)) if version_match else None
     scrubbed = _VERSION.sub(" ", text)  # "SEC v5.5" must never read as SECMP0055

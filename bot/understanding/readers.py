@@ -7,8 +7,11 @@ says it did not understand and offers the closest readings.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import timedelta
 
+from bot.understanding.periods import Period
 from bot.understanding.question import Question
 
 
@@ -25,7 +28,8 @@ class Reading:
 
 
 _HISTORY = (
-    r"\b(?:history|timeline|happened|changed|changes|progress so far|what did the (?:panel|"
+    r"\b(?:history|timeline|happened|changed|changes|progress so far|progressed|evolved|"
+    r"what did the (?:panel|"
     r"change board|working group|change sub-committee) say|said|before and after|over time)\b"
 )
 _RELEASE_WORDS = r"\breleases?\b|\bgo(?:es|ing)? live\b|\bgo-live\b|\bwent live\b|\bbaselined?\b"
@@ -48,9 +52,10 @@ def status_reader(q: Question) -> Reading | None:
 
 def history_reader(q: Question) -> Reading | None:
     ref = q.refs[0] if q.refs else q.bare_ref
-    if ref is None or not q.says(_HISTORY):
+    between = q.period is not None and " to " in q.period.label
+    if ref is None or not (q.says(_HISTORY) or (between and q.says(r"\bchange\b"))):
         return None
-    period = q.period
+    period = None if q.says(r"\bsince\b") else q.period
     if period is None:
         args = ref
     elif " to " in period.label:
@@ -66,16 +71,33 @@ def search_reader(q: Question) -> Reading | None:
     words = " ".join(keywords(q.text))
     if not words:
         return None
-    if q.says(_SEARCH) and not q.refs:
+    if q.says(_SEARCH) and not q.refs and not q.bare_ref:  # "what about 128b" is MP128B
         return Reading("search", words, 0.8)
     if q.titles:
         return Reading("search", words, 0.62)
     return Reading("search", words, 0.3)
 
 
+_BARE_MONTH = re.compile(
+    r"\b(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b(?!\s*'?\d)"
+)
+
+
 def release_reader(q: Question) -> Reading | None:
-    month = q.period if q.period and q.period.start.day == 1 else None
-    if q.refs and month and q.says(_RELEASE_WORDS + r"|\bin\b"):
+    month = q.period if q.period and _is_month(q.period) else None
+    if q.period and q.period.start == q.period.end and q.says(_RELEASE_WORDS) and not q.refs:
+        # "what goes live on 4 November 2021": releases are named by their month
+        return Reading("release", f"{q.period.start:%B %Y}", 0.86)
+    if not month and not q.period and q.says(_RELEASE_WORDS):
+        # "the next release", "what goes live in February": the release answer resolves them
+        # against the asker's day.
+        bare = _BARE_MONTH.search(q.lower)
+        named = "next" if q.says(r"\b(?:next|upcoming) (?:sec )?release\b") else None
+        named = named or (bare.group(1) if bare and not q.refs else None)
+        if named:
+            return Reading("release", named, 0.86)
+    if q.refs and month and _asks_about_release(q):
         return Reading("in-release", f"{q.refs[0]} {month.label}", 0.92)
     if month and q.says(_RELEASE_WORDS) and not q.listing.filters.stages and not q.refs:
         # "which … in the Nov 2022 release" with more filters is a list; a bare release a release
@@ -87,18 +109,43 @@ def release_reader(q: Question) -> Reading | None:
 
 
 def version_reader(q: Question) -> Reading | None:
-    return Reading("version", q.version, 0.95) if q.version else None
+    if q.version:
+        return Reading("version", q.version, 0.95)
+    if not q.says(r"\b(?:sec|code)\s+versions?\b|\bversions? of the (?:sec|code)\b"):
+        return None
+    # "which SEC version implemented SECMP0016", "what SEC version came in on 15 March 2017"
+    args = q.refs[0] if q.refs else (q.period.label if q.period else "")
+    return Reading("version", args, 0.93)
 
 
 def list_reader(q: Question) -> Reading | None:
     reading = q.listing
     if reading.clues == 0 or (q.refs and not reading.filters.release):
         return None
+    if reading.clues == 1 and reading.filters.as_of is not None:
+        return None  # a date alone ("27 April 2017") asks nothing
     args = reading.filters.to_args()
     sure = 0.88 if not reading.unexplained else 0.45
     if q.says(r"^(?:list|which|what|show|any|are there|how many)\b"):
         sure += 0.05
     return Reading("list", args, min(sure, 0.95))
+
+
+def _is_month(period: Period) -> bool:
+    """A whole month ("Nov 2022"), not a day that happens to be the 1st ("1 April 2017")."""
+    return (
+        period.start.day == 1
+        and (period.end + timedelta(days=1)).day == 1
+        and (period.end - period.start).days < 31
+    )
+
+
+def _asks_about_release(q: Question) -> bool:
+    """ "is MP128B in the Feb 2022 release", "was MP154 removed from Feb 2022": a release named by
+    its words or by a release's month; "SECMP0007's status in April 2017" is an as-of question."""
+    if q.says(_RELEASE_WORDS):
+        return True
+    return q.listing.filters.release is not None and not q.says(r"\bstatus\b|\bstage\b")
 
 
 def _asks_as_of(q: Question) -> bool:
@@ -122,7 +169,10 @@ _MEETINGS = r"\bmeetings?\b|\bworking group\b|\bpanel\b|\bchange board\b|\bchang
 def meetings_reader(q: Question) -> Reading | None:
     if q.refs or q.bare_ref or not q.says(_MEETINGS):
         return None
-    when_question = q.says(r"^when\b|\bwhen(?:'s| is| are| does| do)\b|\bdates?\b")
+    when_question = q.says(
+        r"^when\b|\bwhen(?:'s| is| are| does| do)\b|\bdates?\b|\bagenda deadline|\bpapers? deadline"
+        r"|\bdeadlines? for the\b"
+    )
     if q.listing.clues and not when_question:
         return None
     kinds = [
@@ -132,6 +182,8 @@ def meetings_reader(q: Question) -> Reading | None:
     ]
     when = q.period.label if q.period else ("next" if q.says(r"\bnext\b") else "")
     args = " ".join([*(k.replace("change sub-committee", "csc") for k in kinds), when]).strip()
+    if not (kinds or when or when_question):
+        return Reading("meetings", args, 0.45)  # "book me a meeting room" is not about these
     return Reading("meetings", args, 0.95 if when_question else 0.78)
 
 

@@ -117,6 +117,35 @@ LIST_STOPWORDS = frozenset(
         "meetings",
         "raise",
         "raised",
+        "many",
+        "number",
+        "count",
+        "total",
+        "what's",
+        "whats",
+        "which's",
+        "there's",
+        "s",
+        "we",
+        "our",
+        "currently",
+        "presently",
+        "going",
+        "go",
+        "goes",
+        "being",
+        "voted",
+        "vote",
+        "votes",
+        "everything",
+        "anything",
+        "items",
+        "item",
+        "things",
+        "stuff",
+        "where",
+        "outstanding",
+        "working",
     ]
 )
 _DCC_YES = re.compile(
@@ -127,7 +156,17 @@ _DCC_NO = re.compile(
     r"\b(?:no|without|not|don'?t|doesn'?t|do not|does not)\s+(?:\w+\s+)?(?:the\s+)?dcc\b"
 )
 _WAITING = re.compile(
-    r"\b(?:waiting|awaiting|wait|waits)\s+(?:on|for)\s+(?P<what>.+?)(?=$|[?.,]|\s+(?:in|and|for|from|since)\b)"
+    r"\b(?:(?:waiting|wait|waits)\s+(?:on|for)|awaiting(?:\s+(?:on|for))?)\s+(?P<what>.+?)(?=$|[?.,]|\s+(?:in|and|for|from|since)\b)"
+)
+# Work owed by the DCC named the other way round: "where the IA is outstanding", "IAs due".
+_WORK_OWED = re.compile(
+    r"\b(?P<what>impact assessments?|preliminary assessments?)\s+(?:is\s+|are\s+|still\s+)*"
+    r"(?:outstanding|due|pending|awaited|under way|underway|in progress|being carried out|open)\b"
+)
+# "with the DCC", "what is the DCC working on": an open item the DCC owns.
+_WITH_OWNER = re.compile(
+    r"\bwith\s+(?:the\s+)?(?P<what>dcc|secas|proposer)\b"
+    r"|\b(?P<who>dcc|secas|proposer)\s+(?:is\s+|are\s+)?(?:working on|doing)\b"
 )
 _RAISED_BY = re.compile(
     r"\b(?:raised|proposed|submitted|put forward|brought)\s+by\s+(?P<who>.+?)"
@@ -144,6 +183,17 @@ _PANEL_RETURN = re.compile(
     r"\b(?:com(?:e|es|ing)|go(?:es|ing)?|returns?|returning)\s+back\s+to\s+(?:the\s+)?panel\b"
     r"|\breturns?\s+to\s+(?:the\s+)?panel\b|\bback\s+to\s+(?:the\s+)?panel\b"
 )
+# "at the Panel", "to the Working Group", "for the 3 April WG": a milestone at that meeting.
+_AT_MEETING = re.compile(
+    r"\b(?:at|to|for|before|on the agenda (?:of|for))\s+(?:the\s+)?(?:monthly\s+)?"
+    r"(?P<kind>working group|panel|change board|change sub-committee)(?:\s+meetings?)?\b"
+)
+_MEETING_KINDS = {
+    "working group": "working_group",
+    "panel": "panel",
+    "change board": "change_board",
+    "change sub-committee": "csc",
+}
 _OPEN = re.compile(r"\b(?:open|active|in progress|ongoing|live)\b")
 
 
@@ -202,7 +252,7 @@ def _dcc(lower: str, filters: ListFilters) -> tuple[str, ListFilters, int]:
 def _waiting(lower: str, filters: ListFilters) -> tuple[str, ListFilters, int]:
     found = _WAITING.search(lower)
     if not found:
-        return lower, filters, 0
+        return _owed(lower, filters)
     what = re.sub(r"^(?:an?|the|some)\s+", "", found.group("what").strip())
     rest = lower[: found.start()] + " " + lower[found.end() :]
     for phrase in sorted(WAIT_KINDS, key=len, reverse=True):
@@ -212,6 +262,20 @@ def _waiting(lower: str, filters: ListFilters) -> tuple[str, ListFilters, int]:
     for phrase in sorted(OWNER_WORDS, key=len, reverse=True):
         if re.search(rf"\b{re.escape(phrase)}\b", what):
             return rest, replace(filters, waiting=OWNER_WORDS[phrase]), 1
+    return lower, filters, 0
+
+
+def _owed(lower: str, filters: ListFilters) -> tuple[str, ListFilters, int]:
+    owed = _WORK_OWED.search(lower)
+    if owed:
+        kind = "ia" if owed.group("what").startswith("impact") else "pa"
+        rest = lower[: owed.start()] + " " + lower[owed.end() :]
+        return rest, replace(filters, wait_kind=kind, waiting="DCC"), 1
+    owner = _WITH_OWNER.search(lower)
+    if owner:
+        who = owner.group("what") or owner.group("who")
+        rest = lower[: owner.start()] + " " + lower[owner.end() :]
+        return rest, replace(filters, waiting=OWNER_WORDS[who]), 1
     return lower, filters, 0
 
 
@@ -274,22 +338,42 @@ def _time(
     rest = strip_period(lower)
     if re.search(r"\braised\b|\bproposed\b|\bsubmitted\b|\bnew\b", lower):
         return rest.replace("raised", " "), replace(filters, raised=period), 1
-    if re.search(r"\bdue\b|\bexpected\b|\bcom(?:e|es|ing) back\b|\breturn", lower):
-        at = _PANEL_RETURN.search(rest)
-        rest = _PANEL_RETURN.sub(" ", rest)
-        rest = re.sub(r"\bdue\b|\bexpected\b", " ", rest)
-        return rest, replace(filters, due=period, due_at="panel" if at else filters.due_at), 1
+    meeting = _AT_MEETING.search(rest)
+    going_live = re.search(r"\bgo(?:es|ing)?[ -]live\b|\bbaselined?\b", lower)
+    due_words = r"\bdue\b|\bexpected\b|\bcom(?:e|es|ing) back\b|\breturn"
+    if not going_live and (meeting or re.search(due_words, lower)):
+        at = "panel" if _PANEL_RETURN.search(rest) else filters.due_at
+        if meeting:
+            at = _MEETING_KINDS[meeting.group("kind")]
+        rest = _AT_MEETING.sub(" ", _PANEL_RETURN.sub(" ", rest))
+        rest = re.sub(r"\bdue\b|\bexpected\b|\bdiscussed\b|\bpresented\b|\btaken\b", " ", rest)
+        return rest, replace(filters, due=period, due_at=at), 1
+    if going_live:
+        rest = re.sub(r"\bdue\b|\bgo(?:es|ing)?[ -]live\b|\bbaselined?\b", " ", rest)
     state = _release_state(lower)
     month = (period.start.year, period.start.month)
-    names_release = "release" in lower or state != "scope"
-    is_month = period.start.day == 1 and period.end.month == period.start.month
+    names_release = "release" in lower or state != "scope" or going_live is not None
+    is_month = period.start.day == 1 and (period.end - period.start).days >= 27
     if is_month and (names_release or (month in release_months and not filters.stages)):
         label = f"{period.start:%B %Y}"
         rest = re.sub(
             r"\b(?:sec\s+)?releases?\b|\bcandidates?\b|\bremoved\b|\btaken out\b", " ", rest
         )
-        return rest, replace(filters, release=label, release_state=state), 1
+        filters = replace(filters, release=label, release_state=state)
+        known_then = _second_period(lower, period)  # "what was in the June 2022 release in 2019"
+        if known_then is not None:
+            filters = replace(filters, as_of=known_then.end)
+        return rest, filters, 1
     return rest, replace(filters, as_of=period.end), 1
+
+
+def _second_period(lower: str, first: Period) -> Period | None:
+    """Another period beside the release's month: the day the list is as of."""
+    months = re.compile(
+        rf"\b{first.start:%b}[a-z]*\s*'?(?:{first.start:%Y}|{first.start:%y})\b", re.IGNORECASE
+    )
+    other = parse_period(months.sub(" ", lower, count=1))
+    return other if other is not None and other != first else None
 
 
 def _release_state(lower: str) -> str:

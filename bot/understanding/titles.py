@@ -80,6 +80,18 @@ _NOISE = frozenset(
         "mp",
         "secmp",
         "dp",
+        "we",
+        "our",
+        "are",
+        "where's",
+        "wheres",
+        "doing",
+        "happening",
+        "up",
+        "re",
+        "regarding",
+        "hows",
+        "how's",
     ]
 )
 STRONG = 90.0  # token-set score for "this title contains what was typed"
@@ -107,8 +119,10 @@ def match_titles(
     """
     words = content_words(text)
     query = " ".join(words)
-    if sum(len(w) for w in words) < 7 or not index:
+    if not index:
         return []
+    if sum(len(w) for w in words) < 7:
+        return _distinctive_word(words, index)
     titles = [title for _, title in index]
     found = process.extract(
         query, titles, scorer=fuzz.token_set_ratio, processor=utils.default_process, limit=8
@@ -122,3 +136,18 @@ def match_titles(
         for title, score, i in strong
         if score >= best - CLOSE
     ][:limit]
+
+
+def _distinctive_word(words: list[str], index: Sequence[tuple[str, str]]) -> list[TitleMatch]:
+    """One word of five letters or more found in exactly one title ("the zigbee one") names
+    that modification; a word several titles share ("review") names none."""
+    if len(words) != 1 or len(words[0]) < 5:
+        return []
+    holding = [
+        (ref, title)
+        for ref, title in index
+        if words[0] in re.findall(r"[a-z0-9][a-z0-9'-]*", title.lower())
+    ]
+    if len(holding) != 1:
+        return []
+    return [TitleMatch(holding[0][0], holding[0][1], 100.0)]

@@ -169,6 +169,88 @@ def correct_command_word(word: str, known: set[str]) -> str | None:
     return close[0] if len(close) == 1 else None
 
 
+# Words whose typos are corrected anywhere in a question ("waht", "whcih", "relaese").
+QUESTION_WORDS = frozenset(
+    [
+        "what",
+        "which",
+        "when",
+        "where",
+        "release",
+        "releases",
+        "status",
+        "history",
+        "pending",
+        "refinement",
+        "withdrawn",
+        "implemented",
+        "approved",
+        "rejected",
+        "modification",
+        "modifications",
+        "meeting",
+        "meetings",
+        "working",
+        "group",
+        "panel",
+        "change",
+        "board",
+        "proposer",
+        "proposed",
+        "waiting",
+        "awaiting",
+        "assessment",
+        "impact",
+        "preliminary",
+        "consultation",
+        "deadline",
+        "deadlines",
+        "agenda",
+        "between",
+        "january",
+        "february",
+        "march",
+        "april",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "self-governance",
+        "systems",
+    ]
+)
+MIN_TYPO_WORD = 4  # shorter words are never corrected
+MIN_EDIT_WORD = 7  # one changed, missing or extra letter is corrected only in words this long
+
+
+def correct_typos(text: str) -> str:
+    """The text with mistyped question words corrected: one swap of neighbouring letters
+    ("waht"), or, in long words, one letter changed, missing or extra ("meetngs")."""
+
+    def fix(match: re.Match[str]) -> str:
+        word = match.group(0)
+        lowered = word.lower()
+        if len(lowered) < MIN_TYPO_WORD or lowered in QUESTION_WORDS:
+            return word
+        close = [w for w in QUESTION_WORDS if OSA.distance(lowered, w) == 1]
+        swaps = [w for w in close if sorted(w) == sorted(lowered)]
+        if len(swaps) == 1:
+            return swaps[0]
+        if len(close) == 1 and len(lowered) >= MIN_EDIT_WORD and not _inflected(lowered):
+            return close[0]
+        return word
+
+    return re.sub(r"[A-Za-z][A-Za-z-]+", fix, text)
+
+
+def _inflected(word: str) -> bool:
+    """A known word with an ending ("changed", "meetings") is a word, not a typo."""
+    return any(word.startswith(w) or word[1:] == w for w in QUESTION_WORDS)  # "spending"
+
+
 def find_phrase(text: str, table: dict[str, str]) -> tuple[str, str] | None:
     """The longest phrase of the table found as whole words in text: (phrase, value)."""
     lower = text.lower()

@@ -15,7 +15,7 @@ from bot.router import Context, Router, build_router
 from sec.lifecycle import MilestoneKind, Stage
 from sec.timefmt import uk_date
 from sec.vague_dates import Precision
-from storage.models import AuditEntry, Closure, Contact, MeetingChange, Milestone
+from storage.models import AuditEntry, Closure, Contact, MeetingChange, Milestone, Modification
 
 TODAY = date(2021, 10, 1)
 ADMIN = Context(as_of=TODAY, user="UADMIN", surface="slack", is_admin=True, channel="C1")
@@ -146,3 +146,26 @@ def test_next_working_day_closure(router: Router, loaded) -> None:
     again = router.answer(f"closure {day.day} {day:%B %Y}", ADMIN)
     assert again.ok and "already" in again.model.text
     assert len(_audit(loaded)) == 1
+
+
+@pytest.mark.parametrize(
+    "command",
+    ["set-status MP159 report ", "decision add MP159 ", "closure 28 December 2021 ", "admin add "],
+)
+def test_overlong_administrator_text_is_refused_and_nothing_changes(
+    router: Router, loaded, command: str
+) -> None:
+    with loaded() as session:
+        before = [s.status for s in session.scalars(select(Modification))]
+    answer = router.answer(command + "x" * 2_001, ADMIN)
+    assert not answer.ok and answer.kind == "usage"
+    assert "at most 2,000" in answer.model.text and "Nothing was changed" in answer.model.text
+    assert _audit(loaded) == []
+    with loaded() as session:
+        assert [s.status for s in session.scalars(select(Modification))] == before
+
+
+def test_text_up_to_the_cap_is_taken(router: Router, loaded) -> None:
+    status = "Out for consultation " + "y" * (2_000 - len("MP159 report Out for consultation "))
+    answer = router.answer(f"set-status MP159 report {status}", ADMIN)
+    assert answer.ok, answer.model.text

@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.router import Context, build_router
+from jobs.dispatch import dispatch_due
 from storage.changes import UPDATE, Change
 from storage.db import transaction
 from storage.models import Subscription
@@ -68,3 +69,31 @@ def test_broadcast_sends_stage_changes_to_the_channel_only(
     assert edit["thread_ts"] == moved["thread_ts"]
     assert "reply_broadcast" not in edit  # a latest-update edit stays in the thread
     assert moved["reply_broadcast"] in (True, "true", "1")
+
+
+def test_a_reminder_about_one_modification_goes_in_its_thread_condensed(
+    loaded: sessionmaker[Session], fake_slack: FakeSlack
+) -> None:
+    from jobs.plan import enqueue_due
+    from storage.subscription_options import set_options
+    from tests.jobs.conftest import london
+    from tests.jobs.conftest import subscribe as subscribe_since_2017
+
+    subscribe_since_2017(loaded, "C1", "ref", "MP121")
+    with transaction(loaded) as session:
+        [row] = session.query(Subscription).filter_by(channel="C1").all()
+        set_options(session, row.id, format="condensed", broadcast=None)
+    record(loaded, [stage("MP121", "Report Phase", "Change Board")])
+    run(ctx_for(loaded, fake_slack))  # the change notice starts MP121's thread
+    [parent] = fake_slack.messages("C1")
+
+    at = london("2021-09-28T09:05")  # the Working Day before MP121's Change Board vote
+    ctx = ctx_for(loaded, fake_slack)
+    ctx.clock = ctx.wall_clock = lambda: at
+    enqueue_due(ctx, at)
+    dispatch_due(ctx, at)
+
+    reminders = posts(fake_slack, "C1")[1:]
+    assert reminders and all(r["thread_ts"] == parent["ts"] for r in reminders)
+    assert all("\n" not in r["text"] and len(r["blocks"]) == 1 for r in reminders)
+    assert any("MP121" in r["text"] for r in reminders)

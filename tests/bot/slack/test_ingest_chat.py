@@ -23,7 +23,9 @@ from pypdf import PdfWriter
 from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.answers.ingest import INGEST_LINK
 from bot.escaping import truncate
+from bot.router import Context, build_router
 from bot.slack.blocks import MESSAGE_BLOCKS, SECTION_TEXT
 from bot.slack.ingest_fetch import is_allowed_url, link_in, slack_file_id
 from bot.slack.ingest_process import read_bounded
@@ -31,8 +33,8 @@ from bot.slack.ingest_view import MAX_LINES, MAX_SECTIONS, SECTION_BUDGET, diff_
 from bot.slack.ingest_view import diff_view as view_of
 from bot.web import create_web_app
 from sec.timefmt import now
-from storage.change_events import untold_events
 from storage import pending_ingests as store
+from storage.change_events import untold_events
 from storage.db import transaction
 from storage.ingest import UnreadableDocument
 from storage.ingest_models import APPLIED, DISCARDED, EXPIRED, PENDING, PendingIngest
@@ -538,3 +540,34 @@ def test_applying_a_paper_records_its_change_events_once(sessions: sessionmaker[
     assert {e.document_id for e in events} == {document_id}
     assert ("raised", "MP159") in {(e.kind, e.ref) for e in events}
     assert len({e.event_key for e in events}) == len(events)
+
+
+def test_sec_ingest_is_the_routers_command(loaded: sessionmaker[Session]) -> None:
+    router = build_router(loaded)
+    link = "<https://smartenergycodecompany.co.uk/x.pdf|x.pdf>"
+    admin = Context(as_of=date(2026, 12, 1), user=ADMIN, surface="slack", is_admin=True)
+    accepted = router.answer(f"ingest {link}", admin)
+    assert (
+        accepted.ok and accepted.meta[INGEST_LINK] == "https://smartenergycodecompany.co.uk/x.pdf"
+    )
+    someone = Context(as_of=date(2026, 12, 1), user=USER, surface="slack")
+    refused = router.answer(f"ingest {link}", someone)
+    assert refused.kind == "refusal" and INGEST_LINK not in refused.meta
+    console = Context(as_of=date(2026, 12, 1), user="console", surface="console", is_admin=True)
+    assert INGEST_LINK not in router.answer(f"ingest {link}", console).meta
+
+
+def test_a_link_typed_in_a_dm_is_not_fetched(slack: SlackDriver) -> None:
+    url = slack.fake.serve("papers/csc-paper", SEED, "text/plain")
+    dm = {
+        "type": "message",
+        "channel_type": "im",
+        "user": ADMIN,
+        "text": f"ingest <{url}>",
+        "channel": DM,
+        "ts": "1700000800.000100",
+        "event_ts": "1700000800.000100",
+    }
+    slack.event(dm, event_id="EvIngestText")
+    said = slack.fake.wait_for("chat.postMessage")[0].args["text"]
+    assert "/sec ingest" in said and not slack.fake.calls("web_download")

@@ -212,6 +212,21 @@ def test_someone_else_is_told_no_and_nothing_changes(
         assert nudges.get_follow_up(session, decision_id=decision) is None
 
 
+def test_another_workspaces_decision_is_not_answered_here(
+    slack: SlackDriver, store: Store, decision: int
+) -> None:
+    with transaction(store.sessions) as session:
+        session.get(Decision, decision).workspace = "T0OTHER"  # added by its administrator
+    press(slack, SNOOZE, decision)
+    reply = slack.fake.wait_for("response_url")[0].args
+    assert reply["response_type"] == "ephemeral" and "can't find decision" in reply["text"]
+    press(slack, MADE, decision)
+    assert "can't find decision" in slack.fake.wait_for("response_url", count=2)[1].args["text"]
+    assert slack.fake.calls("views.open") == [] and slack.fake.calls("chat.update") == []
+    with store.sessions() as session:
+        assert nudges.get_follow_up(session, decision_id=decision) is None
+
+
 def test_worker_dms_the_proposer_and_the_modal_closes_the_decision(
     slack: SlackDriver,
     store: Store,

@@ -34,6 +34,10 @@ ALIASES = {
 
 _STOPWORDS = frozenset(
     [
+        "did",
+        "say",
+        "said",
+        "says",
         "a",
         "about",
         "an",

@@ -120,6 +120,9 @@ class ReleaseView:
     # True when the store knows it went live (its go-live passed and a modification in its
     # scope is implemented): "went live"; otherwise a passed date "was due to go live".
     went_live: bool | None = None
+    # Modifications aiming at the release without being in its scope (candidates, maybe at
+    # risk): shown apart, never counted as scope.
+    candidates: list[ScopeRow] = field(default_factory=list)
 
     @property
     def changes(self) -> list[ScopeRow]:
@@ -134,6 +137,7 @@ class ReleaseSummary:
     in_scope: int
     past: bool
     went_live: bool | None = None  # as ReleaseView.went_live
+    candidates: int = 0  # named as candidates, not in scope (never counted in in_scope)
 
 
 @dataclass(frozen=True)

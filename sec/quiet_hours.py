@@ -61,8 +61,8 @@ def parse_window(text: str) -> Window:
     cleaned = text.strip()[: MAX_TEXT + 1]
     compact = re.fullmatch(r"\s*(\d{2})(\d{2})\s*[-–—]\s*(\d{2})(\d{2})\s*", cleaned)
     if compact:
-        h1, m1, h2, m2 = (int(g) for g in compact.groups())
-        return Window(_clock(h1, m1, None, text), _clock(h2, m2, None, text))
+        a, b, c, d = (int(g) for g in compact.groups())
+        return Window(_clock(a, b, None, text), _clock(c, d, None, text))
     match = _RANGE.match(cleaned) if len(cleaned) <= MAX_TEXT else None
     if match is None:
         raise QuietHoursError(

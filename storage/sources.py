@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from storage.fact_models import Consultation, Outcome, ReleaseCandidate, SecVersionChange
 from storage.models import Document, Milestone, Modification, Release, ScopeEntry, StatusEntry
 from storage.site_models import SitePage
 
@@ -73,13 +74,23 @@ def documents_for_modification(session: Session, mod: Modification) -> list[Docu
         select(StatusEntry.document_id).where(StatusEntry.modification_id == mod.id),
         select(ScopeEntry.document_id).where(ScopeEntry.modification_id == mod.id),
         select(Milestone.document_id).where(Milestone.modification_id == mod.id),
+        # The facts answers tell beside them: outcomes, SEC versions, consultations, candidacy.
+        select(Outcome.document_id).where(Outcome.modification_id == mod.id),
+        select(SecVersionChange.document_id).where(SecVersionChange.modification_id == mod.id),
+        select(Consultation.document_id).where(Consultation.modification_id == mod.id),
+        select(ReleaseCandidate.document_id).where(ReleaseCandidate.modification_id == mod.id),
     )
     return _documents(session, ids)
 
 
 def documents_for_release(session: Session, release: Release) -> list[Document]:
-    """Every document that stated something about the release's scope."""
-    ids = _ids(session, select(ScopeEntry.document_id).where(ScopeEntry.release_id == release.id))
+    """Every document that stated something about the release's scope or its candidates (a
+    release named only with candidates, like November 2019, is still from its papers)."""
+    ids = _ids(
+        session,
+        select(ScopeEntry.document_id).where(ScopeEntry.release_id == release.id),
+        select(ReleaseCandidate.document_id).where(ReleaseCandidate.release_id == release.id),
+    )
     return _documents(session, ids)
 
 

@@ -17,9 +17,8 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from storage.db import make_engine, session_factory, transaction
-from storage.sample import load_sample
-from storage.schema import Base
+from storage.db import make_engine, session_factory
+from tests.store_cache import create_schema, load_sample_data
 
 POSTGRES_URL = os.environ.get(
     "SECBOT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -105,7 +104,7 @@ def backend(request: pytest.FixtureRequest) -> str:
 def engine(backend: str, tmp_path: Path) -> Iterator[Engine]:
     """An empty store with the schema created from the models."""
     engine, schema = make_test_engine(backend, tmp_path)
-    Base.metadata.create_all(engine)
+    create_schema(engine)
     yield engine
     drop_test_engine(engine, schema)
 
@@ -117,9 +116,8 @@ def sessions(engine: Engine) -> sessionmaker[Session]:
 
 @pytest.fixture
 def loaded(sessions: sessionmaker[Session]) -> sessionmaker[Session]:
-    """A store holding the bundled sample data."""
-    with transaction(sessions) as session:
-        load_sample(session)
+    """A store holding the bundled sample data (copied from the process's first load)."""
+    load_sample_data(sessions)
     return sessions
 
 
@@ -129,9 +127,8 @@ def sample_store(
 ) -> Iterator[sessionmaker[Session]]:
     """A read-only store with the sample data, shared by a module's tests (do not write to it)."""
     engine, schema = make_test_engine(str(request.param), tmp_path_factory.mktemp("store"))
-    Base.metadata.create_all(engine)
+    create_schema(engine)
     sessions = session_factory(engine)
-    with transaction(sessions) as session:
-        load_sample(session)
+    load_sample_data(sessions)
     yield sessions
     drop_test_engine(engine, schema)

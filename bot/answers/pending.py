@@ -46,7 +46,7 @@ def pending(session: Session, args: str, ctx: Context) -> Answer:
             return found
         decisions, title = found, "Decisions waiting on you"
         none = "No decisions are waiting on you."
-    elif words and words not in {"all", "everyone"}:
+    elif words and words not in {"all", "everyone", "decisions", "decision", "items", "open"}:
         lookup = find_modification(session, args, command="pending")
         if lookup.modification is None:
             assert lookup.failure is not None

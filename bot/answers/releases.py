@@ -23,6 +23,7 @@ from bot.views import (
 from sec.lifecycle import ScopeState, Stage
 from sec.releases import release_title
 from storage import facts, queries
+from storage.fact_models import ReleaseCandidate
 from storage.models import Release, ScopeEntry
 
 if TYPE_CHECKING:
@@ -43,7 +44,9 @@ def find_release(session: Session, text: str, as_of: date | None = None) -> Rele
     month = _MONTHS.get(word[:3]) if word.isalpha() and len(word) >= 3 else None
     same_month = [r for r in dated if r.go_live and r.go_live.month == month]
     ahead = [r for r in same_month if r.go_live and r.go_live >= as_of]
-    return (ahead or same_month[-1:] or [None])[0]
+    if ahead:
+        return ahead[0]
+    return same_month[-1] if same_month else None
 
 
 _MONTHS = {
@@ -83,6 +86,14 @@ def release(session: Session, args: str, ctx: Context) -> Answer:
     found = find_release(session, args, ctx.as_of)
     if found is None:
         return _unknown_release(session, args.strip())
+    if found.as_of is not None and found.as_of > ctx.as_of:
+        # Its date, baselining and scope come from a later paper: --as-of must not leak them.
+        return message(
+            f"On {ctx.as_of:%-d %B %Y} I knew of no {release_title(found.name)}: "
+            f"it first appears in my sources on {found.as_of:%-d %B %Y}.",
+            f"release {found.name}",
+            kind="not_found",
+        )
     entries = queries.list_scope_as_of(session, release=found, as_of=ctx.as_of)
     nexts = tables.next_dates(session, [e.modification.ref for e in entries], as_of=ctx.as_of)
     in_scope = [_row(e, nexts) for e in entries if e.state != ScopeState.REMOVED]
@@ -95,8 +106,25 @@ def release(session: Session, args: str, ctx: Context) -> Answer:
         as_of=ctx.as_of,
         page=tables.page_of(len(in_scope), page, f"release {found.name}"),
         went_live=went_live(found, ctx.as_of),
+        candidates=[
+            _candidate(c)
+            for c in facts.list_release_candidates(session, release=found, as_of=ctx.as_of)
+        ],
     )
     return Answer("release", view, meta={"release": found.name})
+
+
+def _candidate(item: ReleaseCandidate) -> ScopeRow:
+    mod = item.modification
+    return ScopeRow(
+        ref=mod.ref,
+        title=mod.title,
+        state="candidate",
+        stage_label=stage_label(mod.stage),
+        note=item.note,
+        added=False,
+        url=web_url(mod.slug),
+    )
 
 
 _IN_SCOPE = {ScopeState.IN_SCOPE.value, ScopeState.PARTIAL.value}
@@ -125,6 +153,7 @@ def releases(session: Session, args: str, ctx: Context) -> Answer:
             in_scope=sum(1 for e in r.scope if e.state in _IN_SCOPE and _known(e, ctx.as_of)),
             past=r.go_live is not None and r.go_live < ctx.as_of,
             went_live=went_live(r, ctx.as_of),
+            candidates=len(facts.list_release_candidates(session, release=r, as_of=ctx.as_of)),
         )
         for r in queries.list_releases(session)
         if r.as_of is None or r.as_of <= ctx.as_of  # a release not yet heard of on the day

@@ -138,7 +138,7 @@ def build_assistant(services: Services) -> Assistant:
 
     def started(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         thread = event.get("assistant_thread") or {}
-        channel, thread_ts = thread.get("channel_id"), thread.get("thread_ts")
+        channel, thread_ts = str(thread.get("channel_id") or ""), str(thread.get("thread_ts") or "")
         user = str(thread.get("user_id") or context.user_id or "")
         try:
             client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=GREETING)

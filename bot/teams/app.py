@@ -22,7 +22,7 @@ from starlette.routing import BaseRoute, Route
 
 from bot.services import Services
 from bot.settings import TeamsSettings
-from bot.teams import conversations, messages
+from bot.teams import conversations, messages, unfurls
 from bot.teams.adapter import StarletteAdapter
 
 log = logging.getLogger(__name__)
@@ -60,6 +60,7 @@ def create_teams_app(
     )
     messages.register(app, services)
     conversations.register(app, services)
+    unfurls.register(app, services)
     return app
 
 

@@ -43,6 +43,9 @@ _GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 RGBA = tuple[int, int, int, int]
 
 
+UNFURL_DOMAINS = ["smartenergycodecompany.co.uk", "www.smartenergycodecompany.co.uk"]
+
+
 def _cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
@@ -99,6 +102,14 @@ def build_manifest(
         "icons": {"color": "color.png", "outline": "outline.png"},
         "accentColor": "#{:02X}{:02X}{:02X}".format(*ACCENT),
         "bots": [_bot(app_id, commands)],
+        # Link unfurling (bot.teams.unfurls): modification pages pasted in the compose box.
+        "composeExtensions": [
+            {
+                "botId": app_id,
+                "commands": [],
+                "messageHandlers": [{"type": "link", "value": {"domains": UNFURL_DOMAINS}}],
+            }
+        ],
         "permissions": ["identity", "messageTeamMembers"],
         "validDomains": [settings.app_domain] if settings.app_domain else [],
     }

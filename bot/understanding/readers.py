@@ -8,9 +8,10 @@ says it did not understand and offers the closest readings.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
+from bot.understanding.filters import ListFilters
 from bot.understanding.periods import Period
 from bot.understanding.question import Question
 
@@ -122,10 +123,12 @@ def list_reader(q: Question) -> Reading | None:
     reading = q.listing
     if reading.clues == 0 or (q.refs and not reading.filters.release):
         return None
-    if reading.clues == 1 and reading.filters.as_of is not None:
+    if replace(reading.filters, as_of=None) == ListFilters():
         return None  # a date alone ("27 April 2017") asks nothing
     args = reading.filters.to_args()
     sure = 0.88 if not reading.unexplained else 0.45
+    if replace(reading.filters, release=None) == ListFilters() and not reading.unexplained:
+        sure = 0.8  # "what's in the Feb 2022 release" is the release's own answer
     if q.says(r"^(?:list|which|what|show|any|are there|how many)\b"):
         sure += 0.05
     return Reading("list", args, min(sure, 0.95))
@@ -184,6 +187,8 @@ def meetings_reader(q: Question) -> Reading | None:
     args = " ".join([*(k.replace("change sub-committee", "csc") for k in kinds), when]).strip()
     if not (kinds or when or when_question):
         return Reading("meetings", args, 0.45)  # "book me a meeting room" is not about these
+    if not q.period and q.says(r"\b(?:last|previous|was|were|did)\b"):
+        return Reading("meetings", args, 0.45)  # past meetings: the answer lists the ones ahead
     return Reading("meetings", args, 0.95 if when_question else 0.78)
 
 

@@ -194,7 +194,7 @@ _MEETING_KINDS = {
     "change board": "change_board",
     "change sub-committee": "csc",
 }
-_OPEN = re.compile(r"\b(?:open|active|in progress|ongoing|live)\b")
+_OPEN = re.compile(r"\b(?:open|active|in progress|in flight|ongoing|live)\b")
 
 
 @dataclass(frozen=True)
@@ -261,6 +261,9 @@ def _waiting(lower: str, filters: ListFilters) -> tuple[str, ListFilters, int]:
             return rest, replace(filters, wait_kind=WAIT_KINDS[phrase], waiting=owner), 1
     for phrase in sorted(OWNER_WORDS, key=len, reverse=True):
         if re.search(rf"\b{re.escape(phrase)}\b", what):
+            if OWNER_WORDS[phrase] == "Change Board":  # "waiting for a CB vote": the stage
+                stages = tuple(dict.fromkeys((*filters.stages, "change_board")))
+                return rest, replace(filters, stages=stages), 1
             return rest, replace(filters, waiting=OWNER_WORDS[phrase]), 1
     return lower, filters, 0
 

@@ -266,7 +266,7 @@ class SyncPass:
         if kind in FOLLOW_FROM:
             for link in links_of(text.links, page_url=url, host=self.client.host):
                 self._enqueue(link)
-        if kind in ("home", "listing", "news"):
+        if kind in ("home", "listing"):
             writer.record_read(self.ctx, url, kind, fetched, at, text, self.lastmod.get(url))
             self._report(PageOutcome(url, kind, "read", 200, text.heading[:80]))
             return
@@ -275,7 +275,7 @@ class SyncPass:
         if kind == "release" and reading.changes is not None:
             self.deferred.append((url, fetched, text, reading, at))
             return
-        if reading.changes is None and kind == "consultation":
+        if reading.changes is None and kind in ("consultation", "news"):
             writer.record_read(self.ctx, url, kind, fetched, at, text, self.lastmod.get(url))
             self._report(
                 PageOutcome(url, kind, "read", 200, reading.summary or "; ".join(reading.problems))

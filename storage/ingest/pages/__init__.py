@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from storage.ingest.pages.html import PageText, read_html
 from storage.ingest.pages.modification import read_modification
+from storage.ingest.pages.news import read_news
 from storage.ingest.pages.other import read_consultation
 from storage.ingest.pages.reading import PageReading
 from storage.ingest.pages.release import read_release
@@ -64,4 +65,6 @@ def read_page(
         return read_release(text.lines, text.heading, url=url, fetched_at=fetched_at)
     if kind == "consultation":
         return read_consultation(text.lines, text.heading, url=url, fetched_at=fetched_at)
+    if kind == "news":
+        return read_news(text.lines, text.heading, url=url, fetched_at=fetched_at)
     return PageReading(kind, None, (), "")

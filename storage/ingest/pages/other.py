@@ -42,11 +42,13 @@ def _ref(heading: str, lines: tuple[str, ...]) -> str | None:
 def _how(lines: tuple[str, ...], url: str) -> tuple[str, str | None]:
     """Where to respond (an address named on the page, else the page) and the line that says
     how, when there is one."""
-    for line in lines:
-        if RESPOND.search(line):
-            email = EMAIL.search(line)
-            return (email.group(0) if email else url), line[:LINE_BOUND]
-    return url, None
+    said = [line for line in lines if RESPOND.search(line)]
+    with_address = [line for line in said if EMAIL.search(line)]
+    if with_address:
+        email = EMAIL.search(with_address[0])
+        assert email is not None
+        return email.group(0), with_address[0][:LINE_BOUND]
+    return url, (said[0][:LINE_BOUND] if said else None)
 
 
 def read_consultation(

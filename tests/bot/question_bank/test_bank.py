@@ -10,6 +10,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.render import render_text
 from bot.router import Context, Router, build_router
 from tests.bot.question_bank.bank import BANK, Q
+from tests.bot.question_bank.bank_more import MORE
+
+ALL = [*BANK, *MORE]
 
 
 @pytest.fixture(scope="module")
@@ -18,12 +21,12 @@ def router(sample_store: sessionmaker[Session]) -> Router:
 
 
 def test_bank_is_big_and_covers_every_style() -> None:
-    styles = Counter(q.style for q in BANK)
-    assert len(BANK) >= 120
+    styles = Counter(q.style for q in ALL)
+    assert len(ALL) >= 200
     assert set(styles) >= {"command", "list", "sentence", "typo", "ocr", "as-of", "negative"}
 
 
-@pytest.mark.parametrize("q", BANK, ids=[f"{q.style}:{q.text[:40]}@{q.as_of}" for q in BANK])
+@pytest.mark.parametrize("q", ALL, ids=[f"{q.style}:{q.text[:40]}@{q.as_of}" for q in ALL])
 def test_question(router: Router, q: Q) -> None:
     answer = router.answer(q.text, Context(as_of=q.as_of))
     text = render_text(answer)

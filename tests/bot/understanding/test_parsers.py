@@ -6,14 +6,19 @@ import contextlib
 from datetime import date
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.understanding.filters import FilterError, ListFilters, parse_filters
 from bot.understanding.periods import month_period, parse_period, year_period
 from bot.understanding.question import _bare_ref
 from bot.understanding.sentences import read_sentence
-from bot.understanding.vocabulary import correct_command_word, expand_abbreviations
+from bot.understanding.vocabulary import (
+    QUESTION_WORDS,
+    correct_command_word,
+    correct_typos,
+    expand_abbreviations,
+)
 
 KNOWN = {"status", "history", "list", "release", "releases", "search", "pending", "meetings"}
 STAGES = st.sampled_from(["on_hold", "refinement", "report", "withdrawn", "implemented", "draft"])
@@ -36,6 +41,7 @@ def filters(draw: st.DrawFn) -> ListFilters:
 
 
 @given(filters())
+@settings(deadline=None)  # the machine is shared: timing is not what this tests
 def test_filters_round_trip_through_the_syntax(original: ListFilters) -> None:
     if original.release is None:
         original = ListFilters(**{**original.__dict__, "release_state": "scope"})
@@ -45,6 +51,7 @@ def test_filters_round_trip_through_the_syntax(original: ListFilters) -> None:
 
 
 @given(st.text(max_size=200))
+@settings(deadline=None)
 def test_parsers_never_raise_on_any_text(text: str) -> None:
     parse_period(text)
     read_sentence(text)
@@ -103,3 +110,37 @@ def test_abbreviations_are_spelled_out() -> None:
         "Working Group and Change Board after the Impact Assessment, Preliminary Assessment "
         "and Modification Report Consultation"
     )
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("waht is in the Nov 2022 relaese", "what is in the Nov 2022 release"),
+        ("whcih mods are on hold", "which mods are on hold"),
+        ("meetngs panel", "meetings panel"),
+    ],
+)
+def test_question_words_are_corrected(typed: str, meant: str) -> None:
+    assert correct_typos(typed) == meant
+
+
+@pytest.mark.parametrize(
+    "text", ["the changed spending", "form from", "groups panels", "SECMPO0O55"]
+)
+def test_real_words_and_references_are_not_corrected(text: str) -> None:
+    assert correct_typos(text) == text
+
+
+@given(st.text(alphabet="abcdefghijklmnopqrstuvwxyz ", max_size=60))
+@settings(deadline=None)
+def test_typo_correction_keeps_the_words_and_never_touches_known_ones(text: str) -> None:
+    corrected = correct_typos(text)
+    assert len(corrected.split()) == len(text.split())
+    for before, after in zip(text.split(), corrected.split(), strict=True):
+        assert after == before or after in QUESTION_WORDS
+
+
+@given(st.dates(min_value=date(1990, 1, 1), max_value=date(2040, 12, 31)))
+def test_a_uk_day_is_that_day_not_its_month(day: date) -> None:
+    period = parse_period(f"what came in on {day:%-d %B %Y}")
+    assert period is not None and period.start == period.end == day

@@ -21,11 +21,10 @@ INTERVAL = 0.002
 def start(path: str) -> None:
     own: collections.Counter[str] = collections.Counter()
     inclusive: collections.Counter[str] = collections.Counter()
-    me = threading.get_ident()
     stop = threading.Event()
 
     def sample() -> None:
-        written = time.monotonic()
+        written, me = time.monotonic(), threading.get_ident()
         while not stop.is_set():
             if time.monotonic() - written > 2:  # uvicorn re-raises SIGTERM: atexit may not run
                 write()
@@ -54,9 +53,8 @@ def start(path: str) -> None:
         Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")
 
     thread = threading.Thread(target=sample, name="bench-sampler", daemon=True)
-    me = 0
     thread.start()
-    me = thread.ident or 0
+
     def finish() -> None:
         stop.set()
         write()

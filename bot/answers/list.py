@@ -140,6 +140,6 @@ def register(router: Router) -> None:
         description="modifications by stage, release, DCC impact, proposer, waits, path or date",
     )
     from bot.understanding import register_readers
-    from bot.understanding.readers import list_reader
+    from bot.understanding.readers import all_reader, list_reader
 
-    register_readers(router, ("list", list_reader))
+    register_readers(router, ("list", list_reader), ("list-all", all_reader))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
 
 def status(session: Session, args: str, ctx: Context) -> Answer:
     """Where a modification stands: stage, status, release, next milestones, open decisions."""
+    args, ctx = _as_of_in_args(args, ctx)
     found = find_modification(session, args, command="status", ctx=ctx)
     if found.modification is None:
         assert found.failure is not None
@@ -91,6 +93,19 @@ def _consultations(session: Session, mod: Modification, as_of: date) -> list[str
         where = f"; respond to {c.respond_to}" if c.respond_to else ""
         lines.append(f"{c.title}, {when}{where}")
     return lines
+
+
+_AS_OF_WORDS = re.compile(r"\b(?:as of|as at)\s+(?P<when>.+)$", re.IGNORECASE)
+
+
+def _as_of_in_args(args: str, ctx: Context) -> tuple[str, Context]:
+    """`status MP159 as of 2019`: the status as known at the end of that period (never later
+    than the asker's day)."""
+    found = _AS_OF_WORDS.search(args)
+    period = parse_period(found.group("when")) if found else None
+    if found is None or period is None:
+        return args, ctx
+    return args[: found.start()].strip(), replace(ctx, as_of=min(ctx.as_of, period.end))
 
 
 def _details_known(mod: Modification, as_of: date) -> bool:

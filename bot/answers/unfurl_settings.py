@@ -22,6 +22,12 @@ USAGE = "unfurls off | on"
 
 def unfurls(session: Session, args: str, ctx: Context) -> Answer:
     choice = args.strip().lower()
+    if ctx.surface == "teams":
+        return message(
+            "In Teams, link previews are each person's own setting (Settings > Privacy); "
+            "secbot has nothing to turn off per channel.",
+            kind="usage",
+        )
     if ctx.is_direct or not ctx.channel or ctx.surface == "console":
         return message("Unfurls are set per channel: type this in the channel.", kind="usage")
     if choice not in ("", "on", "off"):

@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt import Ack, App
 from slack_bolt.context.respond import Respond
 
+from bot.links import ref_for_url
 from bot.slack.blocks import MESSAGE_BLOCKS, message_payload
 from bot.slack.chat import apologise, ask, context_for, workspace_of
-from bot.slack.unfurls import ref_for_url
 from sec.markup import escape_mrkdwn, truncate
 from sec.references import unique_refs
 

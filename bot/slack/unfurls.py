@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import threading
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -26,12 +25,12 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.links import ref_for_url, slug_of
 from bot.slack.blocks import render_blocks
 from bot.slack.chat import ask, context_for, workspace_of
 from bot.templating import render
 from bot.views import Answer
 from sec.timefmt import now
-from storage import queries
 from storage import unfurls as store
 
 if TYPE_CHECKING:
@@ -39,33 +38,14 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-DOMAIN = "smartenergycodecompany.co.uk"
+__all__ = ["ref_for_url", "register", "slug_of"]
+
 RATE = timedelta(minutes=30)
 MAX_LINKS = 10  # links unfurled from one message
-_PAGE = re.compile(
-    r"https?://(?:www\.)?smartenergycodecompany\.co\.uk/modifications/(?P<slug>[A-Za-z0-9][\w\-]*)"
-    r"/?(?:[?#].*)?"
-)
 # Errors that are about the request, not the entity: trying again without it would not help.
 _NOT_ABOUT_ENTITIES = frozenset(
     {"ratelimited", "invalid_auth", "not_authed", "token_revoked", "account_inactive"}
 )
-
-
-def slug_of(url: str) -> str | None:
-    """The modification slug of a page URL on the SEC website, else None."""
-    match = _PAGE.fullmatch(url.strip())
-    return match.group("slug").lower() if match else None
-
-
-def ref_for_url(services: Services, url: str) -> str | None:
-    """The reference of the modification a website link is about, when we know it."""
-    slug = slug_of(url)
-    if slug is None:
-        return None
-    with services.sessions() as session:
-        mod = queries.get_modification_by_slug(session, slug=slug)
-        return mod.ref if mod else None
 
 
 @dataclass

@@ -24,7 +24,7 @@ from microsoft_teams.api.models import (
 )
 from microsoft_teams.apps import ActivityContext, App
 
-from bot.slack.unfurls import ref_for_url
+from bot.links import ref_for_url
 from bot.teams.cards import ADAPTIVE_CARD, card_for
 from bot.teams.messages import teams_context
 from bot.views import StatusView

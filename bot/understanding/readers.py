@@ -157,6 +157,7 @@ def _asks_as_of(q: Question) -> bool:
 
 __all__ = [
     "Reading",
+    "all_reader",
     "history_reader",
     "list_reader",
     "release_reader",
@@ -204,4 +205,16 @@ def pending_reader(q: Question) -> Reading | None:
     if q.listing.clues or not q.says(r"\bpending\b|\bwaiting\b|\bawaiting\b|\bdecisions?\b"):
         return None
     ref = q.refs[0] if q.refs else ""
-    return Reading("pending", ref, 0.72)
+    asked = set(q.listing.unexplained) - _PENDING_WORDS
+    return Reading("pending", ref, 0.5 if asked and not ref else 0.72)  # "Ofgem's price cap"
+
+
+_PENDING_WORDS = frozenset(
+    ["pending", "waiting", "awaiting", "decision", "decisions", "open", "who", "needs", "decide"]
+)
+_ALL_MODS = r"^(?:show|list|give)(?: me)?(?: all| every)(?: the)? modifications?$"
+
+
+def all_reader(q: Question) -> Reading | None:
+    """ "show all mods": the whole list."""
+    return Reading("list", "", 0.9) if q.says(_ALL_MODS) else None

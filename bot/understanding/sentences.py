@@ -146,6 +146,8 @@ LIST_STOPWORDS = frozenset(
         "where",
         "outstanding",
         "working",
+        "back",
+        "teh",
     ]
 )
 _DCC_YES = re.compile(
@@ -234,6 +236,8 @@ def _stages(lower: str, filters: ListFilters) -> tuple[str, ListFilters, int]:
     stages = list(filters.stages)
     for phrase in sorted(STAGE_WORDS, key=len, reverse=True):
         pattern = rf"(?<![\w-]){re.escape(phrase)}(?![\w-])"
+        if re.search(rf"(?:\bnot|n't|\bnever)\s+(?:yet\s+|been\s+|be\s+)?{pattern}", lower):
+            continue  # "not approved yet" is not stage:approved: left unexplained
         if re.search(pattern, lower):
             if STAGE_WORDS[phrase] not in stages:
                 stages.append(STAGE_WORDS[phrase])
@@ -355,12 +359,21 @@ def _time(
         rest = re.sub(r"\bdue\b|\bgo(?:es|ing)?[ -]live\b|\bbaselined?\b", " ", rest)
     state = _release_state(lower)
     month = (period.start.year, period.start.month)
-    names_release = "release" in lower or state != "scope" or going_live is not None
+    names_release = (
+        "release" in lower or "scoped" in lower or state != "scope" or going_live is not None
+    )
     is_month = period.start.day == 1 and (period.end - period.start).days >= 27
-    if is_month and (names_release or (month in release_months and not filters.stages)):
+    # "the Feb 2022 mods": a release's month naming its modifications, whatever else is asked
+    attached = re.search(
+        r"\b[a-z]{3,9}\s*'?(?:\d{4}|\d\d)\s+(?:sec\s+)?(?:modifications?|scope)\b", lower
+    )
+    in_release = month in release_months and (not filters.stages or attached)
+    if is_month and (names_release or in_release):
         label = f"{period.start:%B %Y}"
         rest = re.sub(
-            r"\b(?:sec\s+)?releases?\b|\bcandidates?\b|\bremoved\b|\btaken out\b", " ", rest
+            r"\b(?:sec\s+)?releases?\b|\bcandidates?\b|\bremoved\b|\btaken out\b|\bscoped\b",
+            " ",
+            rest,
         )
         filters = replace(filters, release=label, release_state=state)
         known_then = _second_period(lower, period)  # "what was in the June 2022 release in 2019"

@@ -223,7 +223,8 @@ QUESTION_WORDS = frozenset(
     ]
 )
 MIN_TYPO_WORD = 4  # shorter words are never corrected
-MIN_EDIT_WORD = 7  # one changed, missing or extra letter is corrected only in words this long
+NOT_TYPOS = frozenset(["states", "statue", "relapse", "pension", "sending", "spending"])
+MIN_EDIT_WORD = 6  # one changed, missing or extra letter is corrected only in words this long
 
 
 def correct_typos(text: str) -> str:
@@ -233,7 +234,7 @@ def correct_typos(text: str) -> str:
     def fix(match: re.Match[str]) -> str:
         word = match.group(0)
         lowered = word.lower()
-        if len(lowered) < MIN_TYPO_WORD or lowered in QUESTION_WORDS:
+        if len(lowered) < MIN_TYPO_WORD or lowered in QUESTION_WORDS or lowered in NOT_TYPOS:
             return word
         close = [w for w in QUESTION_WORDS if OSA.distance(lowered, w) == 1]
         swaps = [w for w in close if sorted(w) == sorted(lowered)]

@@ -48,7 +48,11 @@ def test_status_in_a_personal_chat_replies_with_a_card(
     assert card_problems(card) == []
     assert card["body"][0]["text"] == "MP159: Credit Cover Review"
     assert "Credit Cover Review" in card["fallbackText"]  # the text fallback
-    assert reply.body["summary"].startswith("MP159 ‘Credit Cover Review’")
+    # The notification line is the answer's first: the paper's facts, said in the past tense.
+    assert reply.body["summary"] == (
+        "On 21 September 2021, the latest I know, MP159 ‘Credit Cover Review’ was in the"
+        " Refinement Process."
+    )
     assert reply.body["from"]["id"] == act.BOT_ID
 
 

@@ -7,12 +7,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from storage.surface_models import ChannelUnfurls, UnfurlSeen
 from storage.tenancy_models import DEFAULT_WORKSPACE
+from storage.upserts import dialect_insert
 
 MAX_URL = 500
 
@@ -63,7 +62,7 @@ def take_unfurl_slot(
 ) -> bool:
     """True when the link may be unfurled in the channel now (and the slot is taken)."""
     url = url[:MAX_URL]
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    insert = dialect_insert(session.get_bind().dialect.name)  # loads only that dialect
     stmt = (
         insert(UnfurlSeen)
         .values(channel=channel, url=url, last_at=now, workspace=workspace or DEFAULT_WORKSPACE)

@@ -18,3 +18,14 @@ def insert_ignoring_conflicts(dialect: str, entity: Any, **values: Any) -> Any:
     from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
     return sqlite_insert(entity).values(**values).on_conflict_do_nothing()
+
+
+def dialect_insert(dialect: str) -> Any:
+    """The dialect's own ``insert`` (with ``on_conflict_do_nothing``/``_do_update``)."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert

@@ -3,6 +3,7 @@ from the modification's thread to the channel (reply_broadcast), other edits not
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.router import Context, build_router
@@ -30,7 +31,7 @@ def test_options_are_read_from_the_command_and_said(loaded: sessionmaker[Session
     assert "one line a change" in said and "stage changes also to the channel" in said
     assert "full change notices" in subscribe(loaded, "C1", "MP159 full")  # changed in place
     with transaction(loaded) as session:
-        [row] = session.query(Subscription).filter_by(channel="C1").all()
+        [row] = session.scalars(select(Subscription).where(Subscription.channel == "C1")).all()
         assert (row.topic, row.value, row.format, row.broadcast) == ("ref", "MP159", "full", True)
         # A second, condensed subscription hearing the same subject does not condense it.
         subscribe(loaded, "C1", "changes condensed")
@@ -81,7 +82,7 @@ def test_a_reminder_about_one_modification_goes_in_its_thread_condensed(
 
     subscribe_since_2017(loaded, "C1", "ref", "MP121")
     with transaction(loaded) as session:
-        [row] = session.query(Subscription).filter_by(channel="C1").all()
+        [row] = session.scalars(select(Subscription).where(Subscription.channel == "C1")).all()
         set_options(session, row.id, format="condensed", broadcast=None)
     record(loaded, [stage("MP121", "Report Phase", "Change Board")])
     run(ctx_for(loaded, fake_slack))  # the change notice starts MP121's thread
